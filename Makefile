@@ -1,0 +1,44 @@
+# Two commands for a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DISCOURSE_SHARED ?= ../shared
+export DISCOURSE_SHARED
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test acceptance bench clean venv tools
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# BERTopic's light install: --no-deps skips sentence-transformers (and so a
+# multi-GB CUDA torch); its light dependencies come in through the [topics] extra.
+$(STAMP): pyproject.toml Makefile | $(BIN)/python
+	$(BIN)/pip install -q -e '.[topics,test]'
+	$(BIN)/pip install -q --no-deps 'bertopic>=0.16,<0.18'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	rm -f demo.db demo.db-wal demo.db-shm
+	$(BIN)/discourse ingest corpora/demo --manifest corpora/demo/MANIFEST.csv --db demo.db
+	$(BIN)/discourse stats --db demo.db --format table
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+# Independent references for the acceptance checks (CI runs as root).
+tools:
+	@command -v pdftotext >/dev/null && command -v rg >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq poppler-utils ripgrep >/dev/null)
+
+acceptance: $(STAMP) tools
+	$(BIN)/python -m pytest -q -s acceptance
+
+bench: $(STAMP) tools
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) *.db *.db-wal *.db-shm

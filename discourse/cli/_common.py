@@ -1,0 +1,80 @@
+"""Shared CLI pieces: options, output, error-to-exit-code mapping."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from ..errors import DiscourseError
+from ..report.export import FORMATS, default_format, write_rows
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+DbOpt = typer.Option(None, "--db", envvar="DISCOURSE_DB", help="Corpus store (SQLite file). Default ./discourse.db.",
+                     show_default=False)
+FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {'|'.join(FORMATS)}. Default: table at a terminal, csv when piped.",
+                         show_default=False)
+OutputOpt = typer.Option("-", "--output", "-o", help="Write data here instead of stdout ('-').")
+
+
+class State:
+    debug = False
+
+
+def db_path(db: Optional[str]) -> str:
+    from ..store import default_db_path
+
+    return db or default_db_path()
+
+
+def check_format(fmt: Optional[str]) -> None:
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
+
+
+def emit(columns, rows, fmt: Optional[str], output: str = "-", title: str | None = None) -> int:
+    """Write data rows to stdout (or ``output``) in the chosen format."""
+    check_format(fmt)
+    if output and output != "-":
+        with open(output, "w", encoding="utf-8", newline="\n") as fh:
+            return write_rows(columns, rows, fmt or "csv", fh, title=title)
+    return write_rows(columns, rows, fmt or default_format(sys.stdout), sys.stdout, title=title)
+
+
+def warn(msg: str) -> None:
+    err.print(f"[yellow]Warning:[/yellow] {msg}", markup=True, highlight=False) if err.is_terminal else print(
+        f"Warning: {msg}", file=sys.stderr)
+
+
+def note(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+@contextmanager
+def handle_errors():
+    """Map exceptions to one-line messages and documented exit codes."""
+    try:
+        yield
+    except DiscourseError as exc:
+        if State.debug:
+            raise
+        print(f"Error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"Hint: {exc.hint}", file=sys.stderr)
+        raise typer.Exit(exc.code)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # `discourse docs | head`: not an error.
+        try:
+            sys.stdout = open("/dev/null", "w")
+        except OSError:
+            pass
+        raise typer.Exit(EXIT_OK)

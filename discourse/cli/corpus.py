@@ -1,0 +1,160 @@
+"""Corpus commands: ingest, docs, stats, ledger."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import List, Optional
+
+import typer
+
+from . import app
+from ._common import (EXIT_PARTIAL, DbOpt, FormatOpt, OutputOpt, check_format, db_path, emit, err,
+                      handle_errors, note, warn)
+
+DOC_COLUMNS = ["doc_id", "path", "title", "date", "year", "date_source", "source_type", "pages", "words",
+               "ws_words", "extractor", "extractor_version", "ingested_at"]
+LEDGER_COLUMNS = ["path", "status", "reason", "doc_id", "sha256", "size", "updated_at"]
+STATS_COLUMNS = ["source_type", "year", "docs", "pages", "words", "ws_words"]
+
+
+@app.command()
+def ingest(
+    paths: List[str] = typer.Argument(..., help="Files, folders (read recursively), or '-' for paths on stdin."),
+    manifest: Optional[str] = typer.Option(None, "--manifest", "-m", help="CSV with a file (or path) column and metadata columns."),
+    source_type: Optional[str] = typer.Option(None, "--source-type", help="source_type for inputs the manifest does not describe."),
+    date: Optional[str] = typer.Option(None, "--date", help="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) for inputs with no better date."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title for inputs with no better title."),
+    text_column: Optional[str] = typer.Option(None, "--text-column", help="Read .csv/.jsonl files as one document per row, text in this column."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+    db: Optional[str] = DbOpt,
+):
+    """Extract, normalise and tokenise documents into the corpus store."""
+    from ..ingest import ingest as run_ingest
+    from ..store import Store
+
+    with handle_errors():
+        stdin_lines = sys.stdin.read().splitlines() if "-" in paths else None
+        store = Store.open(db_path(db))
+        t0 = time.perf_counter()
+        with _Progress() as progress:
+            result = run_ingest(store, paths, manifest=manifest, stdin_lines=stdin_lines,
+                                cli={"source_type": source_type, "date": date, "title": title},
+                                text_column=text_column, jobs=jobs, on_event=progress.event)
+        secs = time.perf_counter() - t0
+        counts = result.counts()
+        order = ["ingested", "unchanged", "duplicate", "skipped", "no-text", "failed"]
+        parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in order if counts.get(k))
+        note(f"{len(result.outcomes)} inputs: {parts or 'nothing to do'}; "
+             f"{store.count_documents()} documents in {store.path} ({secs:.1f} s)")
+        store.close()
+        if result.failed:
+            raise typer.Exit(EXIT_PARTIAL)
+
+
+class _Progress:
+    """Rich progress on stderr (files, pages, errors); hidden when stderr is not a terminal."""
+
+    def __init__(self):
+        self.enabled = err.is_terminal
+        self.files = self.pages = self.errors = 0
+        self.total = None
+        self.progress = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.progress = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("{task.fields[pages]} pages, {task.fields[errors]} errors"),
+                                     TimeElapsedColumn(), console=err, transient=True)
+            self.progress.__enter__()
+            self.task = self.progress.add_task("ingest", total=None, pages=0, errors=0)
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress:
+            self.progress.__exit__(*exc)
+
+    def event(self, kind, payload):
+        if kind == "warning":
+            warn(payload)
+        elif kind == "total":
+            self.total = payload
+            if self.progress:
+                self.progress.update(self.task, total=payload)
+        elif kind == "pages":
+            self.pages += payload
+        elif kind == "outcome":
+            o = payload
+            if o.status in ("failed", "no-text"):
+                self.errors += 1
+                msg = f"Error: {o.key}: {o.reason}"
+                if o.status == "no-text":
+                    msg += " [no-text]"
+                (self.progress.console.print(msg, markup=False, highlight=False) if self.progress
+                 else print(msg, file=sys.stderr))
+            elif o.status == "skipped":
+                msg = f"Skipped: {o.key}: {o.reason}"
+                (self.progress.console.print(msg, markup=False, highlight=False) if self.progress
+                 else print(msg, file=sys.stderr))
+            self.files += 1
+        if self.progress:
+            self.progress.update(self.task, completed=self.files, pages=self.pages, errors=self.errors)
+
+
+@app.command()
+def docs(
+    fmt: Optional[str] = FormatOpt,
+    output: str = OutputOpt,
+    db: Optional[str] = DbOpt,
+):
+    """List the documents in the store, one row each."""
+    from ..store import Store
+
+    with handle_errors():
+        check_format(fmt)
+        with Store.open(db_path(db), create=False) as store:
+            emit(DOC_COLUMNS, store.documents(), fmt, output, title="documents")
+
+
+@app.command()
+def ledger(
+    status: Optional[str] = typer.Option(None, "--status", help="Only rows with this status."),
+    fmt: Optional[str] = FormatOpt,
+    output: str = OutputOpt,
+    db: Optional[str] = DbOpt,
+):
+    """List every input seen by ingest, with its status and reason."""
+    from ..store import Store
+
+    with handle_errors():
+        check_format(fmt)
+        with Store.open(db_path(db), create=False) as store:
+            rows = ({"path": r.key, **{c: getattr(r, c) for c in LEDGER_COLUMNS if c != "path"}}
+                    for r in store.ledger_rows() if status is None or r.status == status)
+            emit(LEDGER_COLUMNS, rows, fmt, output, title="ledger")
+
+
+@app.command()
+def stats(
+    fmt: Optional[str] = FormatOpt,
+    output: str = OutputOpt,
+    db: Optional[str] = DbOpt,
+):
+    """Corpus totals by source_type and year."""
+    from ..store import Store
+
+    with handle_errors():
+        check_format(fmt)
+        with Store.open(db_path(db), create=False) as store:
+            rows = [dict(r) for r in store.conn.execute(
+                "SELECT source_type, year, count(*) AS docs, sum(pages) AS pages, sum(words) AS words, "
+                "sum(ws_words) AS ws_words FROM documents GROUP BY source_type, year "
+                "ORDER BY source_type IS NULL, source_type, year IS NULL, year")]
+            emit(STATS_COLUMNS, rows, fmt, output, title="corpus by source_type and year")
+            tot = store.conn.execute("SELECT count(*), coalesce(sum(pages),0), coalesce(sum(words),0) "
+                                     "FROM documents").fetchone()
+            led = dict(store.conn.execute("SELECT status, count(*) FROM ledger GROUP BY status").fetchall())
+            note(f"total: {tot[0]} documents, {tot[1]} pages, {tot[2]} words; ledger: "
+                 + ", ".join(f"{v} {k}" for k, v in sorted(led.items())))

@@ -1,0 +1,316 @@
+"""PDF text extraction with pdfminer.six, one string per page.
+
+The text is what ``pdfminer.high_level.extract_text`` gives with the default
+``LAParams()`` (layout analysis on, text inside figures included), split at page
+boundaries. Two shortcuts make it faster without changing one character of
+the output:
+
+* a page whose content streams (and the form XObjects they invoke) contain no
+  text-showing operator (``Tj``, ``TJ``, ``'``, ``"``) is not interpreted at all:
+  it becomes ``""``. A page printed from a web browser as outlined glyphs
+  (vector paths) costs seconds to interpret and can yield no text anyway;
+* a form XObject without any text-showing operator (vector artwork, logos,
+  charts drawn as paths) is skipped rather than interpreted. Such a form can
+  only add curves to the layout, and curves never become text (the text
+  converter drops them).
+
+The test is a byte search of the decoded streams, so it errs only towards
+interpreting (a ``'`` inside inline-image data keeps a page on the slow path).
+On the 13 ``policy_pdfs`` this cut the Conservative 2024 manifesto from 25 s to
+2 s and the printed GOV.UK page from 14 s to 0.2 s, with byte-identical text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from typing import Any, Iterable
+
+from pdfminer import __version__ as PDFMINER_VERSION
+from pdfminer.converter import TextConverter
+from pdfminer.layout import LAParams
+from pdfminer.pdfdocument import (
+    PDFDocument,
+    PDFEncryptionError,
+    PDFPasswordIncorrect,
+)
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFStream, dict_value, list_value, resolve1, stream_value
+from pdfminer.psparser import LIT, PSEOF, PSLiteral, literal_name
+from pdfminer.utils import decode_text
+
+from ..errors import ExtractError, NoTextError
+from ..types import Extracted
+
+EXTRACTOR = "pdfminer.six"
+EXTRACTOR_VERSION = str(PDFMINER_VERSION)
+
+#: A document whose pages average fewer non-space characters than this has no
+#: usable text layer. On ``policy_pdfs`` the twelve born-digital files average
+#: 1,413-2,496 non-space characters a page (cover and picture pages have 0-50);
+#: the printed GOV.UK page (PostOfficeHorizon-IT-Inquiry-Response.pdf) has 0 on
+#: all 16 pages. 20 is two orders of magnitude below the lowest real document and
+#: still above a stray page number or two per page.
+NO_TEXT_MIN_CHARS_PER_PAGE = 20
+
+NO_TEXT_MESSAGE = "no text layer (scanned or printed page?): needs OCR"
+NO_TEXT_HINT = (
+    "run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the OCR'd file"
+)
+
+_LITERAL_FORM = LIT("Form")
+_TEXT_OPS = re.compile(rb"Tj|TJ|'|\"")
+_PDF_DATE = re.compile(r"^\s*(?:D\s*:)?\s*(\d{4})(\d{2})?(\d{2})?")
+
+
+# --------------------------------------------------------------------------- #
+# Fast, text-identical interpreter
+# --------------------------------------------------------------------------- #
+
+
+def _may_show_text(datas: Iterable[bytes], resources: Any, seen: set[int], depth: int = 0) -> bool:
+    """True unless the content streams certainly show no text.
+
+    ``datas`` are decoded content streams run with ``resources``. Form XObjects
+    they may invoke (``Do``) are checked recursively; any doubt -> True.
+    """
+    if depth > 12:
+        return True
+    datas = list(datas)
+    if any(_TEXT_OPS.search(d) for d in datas):
+        return True
+    if not any(b"Do" in d for d in datas):
+        return False
+    try:
+        res = dict_value(resources) if resources else {}
+        xobjs = dict_value(res.get("XObject")) if res.get("XObject") else {}
+        for ref in xobjs.values():
+            xobj = resolve1(ref)
+            if not isinstance(xobj, PDFStream) or xobj.get("Subtype") is not _LITERAL_FORM:
+                continue  # images and the like cannot show text
+            key = xobj.objid if xobj.objid is not None else id(xobj)
+            if key in seen:
+                continue
+            seen.add(key)
+            sub_res = xobj.get("Resources") or resources
+            if _may_show_text([xobj.get_data()], sub_res, seen, depth + 1):
+                return True
+    except Exception:
+        return True
+    return False
+
+
+class _TextOnlyInterpreter(PDFPageInterpreter):
+    """A page interpreter that skips content that cannot show text."""
+
+    def do_Do(self, xobjid_arg: Any) -> None:  # noqa: N802 (pdfminer's naming)
+        try:
+            xobj = stream_value(self.xobjmap[literal_name(xobjid_arg)])
+            if xobj.get("Subtype") is _LITERAL_FORM:
+                key = xobj.objid if xobj.objid is not None else id(xobj)
+                res = xobj.get("Resources") or self.resources
+                if not _may_show_text([xobj.get_data()], res, {key}):
+                    return
+        except Exception:
+            pass  # let pdfminer deal with it as it normally would
+        super().do_Do(xobjid_arg)
+
+    def process_page(self, page: PDFPage) -> None:
+        try:
+            datas = [stream_value(s).get_data() for s in list_value(page.contents)]
+            textless = not _may_show_text(datas, page.resources, set())
+        except Exception:
+            textless = False
+        if textless:
+            self.device.begin_page(page, (1, 0, 0, 1, 0, 0))
+            self.device.end_page(page)
+            return
+        super().process_page(page)
+
+
+# --------------------------------------------------------------------------- #
+# Opening, metadata
+# --------------------------------------------------------------------------- #
+
+
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, PSEOF):
+        return "unexpected end of file (truncated?)"
+    msg = str(exc).strip().splitlines()[0].strip() if str(exc).strip() else ""
+    if not msg:
+        msg = type(exc).__name__
+    return msg if len(msg) <= 100 else msg[:97] + "..."
+
+
+def _open_document(fh) -> PDFDocument:
+    head = fh.read(1024)
+    if not head:
+        raise ExtractError("not a readable PDF: empty file")
+    if b"%PDF-" not in head:
+        raise ExtractError("not a readable PDF: no %PDF header")
+    fh.seek(0)
+    try:
+        doc = PDFDocument(PDFParser(fh), password="")
+    except PDFPasswordIncorrect:
+        raise ExtractError("encrypted PDF (needs a password)") from None
+    except PDFEncryptionError as exc:  # unsupported handler / algorithm
+        raise ExtractError(f"encrypted PDF (unsupported encryption: {_short(exc)})") from None
+    except Exception as exc:  # PDFSyntaxError, PSEOF, ValueError, ...
+        raise ExtractError(f"not a readable PDF: {_short(exc)}") from None
+    return doc
+
+
+def _decode_pdf_string(value: Any) -> str | None:
+    """Decode an Info-dict value (PDF string) to ``str``; None if unusable."""
+    value = resolve1(value)
+    if value is None:
+        return None
+    if isinstance(value, PSLiteral):
+        value = literal_name(value)
+    if isinstance(value, bytes):
+        if value.startswith(b"\xef\xbb\xbf"):  # PDF 2.0 UTF-8 string
+            text = value[3:].decode("utf-8", "replace")
+        elif value.startswith(b"\xff\xfe"):  # not in the spec, but seen
+            text = value[2:].decode("utf-16-le", "replace")
+        else:  # UTF-16BE with BOM, else PDFDocEncoding
+            try:
+                text = decode_text(value)
+            except Exception:
+                text = value.decode("latin-1")
+    else:
+        text = str(value)
+    text = " ".join(text.replace("\x00", "").split())
+    return text or None
+
+
+def parse_pdf_date(value: Any) -> str | None:
+    """``D:20110914092618+01'00'`` -> ``"2011-09-14"`` (``"2011-09"``/``"2011"``
+    when the date is given only that far); None when not a valid date."""
+    text = _decode_pdf_string(value) if not isinstance(value, str) else value
+    if not text:
+        return None
+    m = _PDF_DATE.match(text)
+    if not m:
+        return None
+    y, mo, d = m.group(1), m.group(2), m.group(3)
+    try:
+        date(int(y), int(mo or 1), int(d or 1))
+    except ValueError:
+        return None
+    if not 1000 <= int(y) <= 9999:
+        return None
+    return "-".join(p for p in (y, mo, d) if p)
+
+
+def _embedded(doc: PDFDocument) -> dict[str, Any]:
+    """``title`` and ``date`` from the Info dictionary (newest trailer first)."""
+    out: dict[str, Any] = {}
+    for info in doc.info:
+        try:
+            info = dict_value(info)
+        except Exception:
+            continue
+        if "title" not in out:
+            title = _decode_pdf_string(info.get("Title"))
+            if title:
+                out["title"] = title
+        if "date" not in out:
+            when = parse_pdf_date(info.get("CreationDate"))
+            if when:
+                out["date"] = when
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# Public API
+# --------------------------------------------------------------------------- #
+
+
+def _open_file(path: str):
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise ExtractError(f"cannot read file: {exc.strerror or type(exc).__name__}") from None
+
+
+def pdf_page_count(path: str) -> int:
+    """Number of pages, without extracting text (the same pages
+    :func:`extract_pdf` enumerates, so ``range(pdf_page_count(p))`` are valid
+    ``page_numbers``)."""
+    with _open_file(path) as fh:
+        doc = _open_document(fh)
+        try:
+            return sum(1 for _ in PDFPage.create_pages(doc))
+        except Exception as exc:
+            raise ExtractError(f"not a readable PDF: {_short(exc)}") from None
+
+
+def require_text_layer(pages: list[str]) -> None:
+    """Raise :class:`NoTextError` when ``pages`` (all pages of one PDF) average
+    fewer than :data:`NO_TEXT_MIN_CHARS_PER_PAGE` non-space characters."""
+    chars = sum(len("".join(p.split())) for p in pages)
+    if chars < NO_TEXT_MIN_CHARS_PER_PAGE * max(1, len(pages)):
+        raise NoTextError(NO_TEXT_MESSAGE, hint=NO_TEXT_HINT)
+
+
+def extract_pdf(path: str, page_numbers: list[int] | None = None) -> Extracted:
+    """Extract the text of each page of the PDF at ``path``.
+
+    ``page_numbers`` (0-based) restricts extraction to those pages (returned in
+    ascending page order, each once), so a large PDF can be split across
+    processes. The text-layer check (:func:`require_text_layer`) runs only when
+    the whole document is extracted; a caller that splits a PDF runs it on the
+    merged pages.
+
+    Raises :class:`ExtractError` (file cannot be read, not a readable PDF,
+    encrypted with a password, page number out of range) and
+    :class:`NoTextError` (no text layer).
+    """
+    wanted = None if page_numbers is None else sorted(set(int(n) for n in page_numbers))
+    with _open_file(path) as fh:
+        doc = _open_document(fh)
+        embedded = _embedded(doc)
+        out = io.StringIO()
+        rsrcmgr = PDFResourceManager(caching=True)
+        device = TextConverter(rsrcmgr, out, laparams=LAParams())
+        interpreter = _TextOnlyInterpreter(rsrcmgr, device)
+        pages: list[str] = []
+        n_pages = 0
+        want = set(wanted) if wanted is not None else None
+        try:
+            for pageno, page in enumerate(PDFPage.create_pages(doc)):
+                n_pages = pageno + 1
+                if want is not None and pageno not in want:
+                    continue
+                interpreter.process_page(page)
+                text = out.getvalue()
+                out.seek(0)
+                out.truncate(0)
+                pages.append(text[:-1] if text.endswith("\f") else text)
+                if want is not None and len(pages) == len(want):
+                    break
+        except ExtractError:
+            raise
+        except Exception as exc:
+            where = f"page {n_pages}: " if n_pages else ""
+            raise ExtractError(f"not a readable PDF: {where}{_short(exc)}") from None
+        finally:
+            device.close()
+    if want is not None and len(pages) != len(want):
+        missing = [n for n in wanted if n < 0 or n >= n_pages]
+        raise ExtractError(
+            f"page number {missing[0]} out of range (the PDF has {n_pages} pages)"
+        )
+    if n_pages == 0:
+        raise ExtractError("not a readable PDF: no pages found")
+    if page_numbers is None:
+        require_text_layer(pages)
+    return Extracted(
+        pages=pages,
+        extractor=EXTRACTOR,
+        extractor_version=EXTRACTOR_VERSION,
+        embedded=embedded,
+    )

@@ -1,0 +1,446 @@
+"""Ingest: sources -> extract -> normalise -> tokenise -> store.
+
+Work is spread over ``jobs`` processes. Workers extract, normalise and tokenise
+and *return* the prepared document; only this process writes to the store, one
+transaction per document, so an interrupted run leaves a consistent store and
+re-running the same command completes the job (finished files are
+``unchanged``). Large PDFs are split into page ranges so that one long
+document does not leave the other workers idle.
+
+The result does not depend on ``jobs`` or on the order in which results
+arrive: each document is a pure function of its file, and when two files share
+one normalised text the lexicographically first path is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import __version__
+from .errors import ExtractError, NoTextError, UnsupportedError
+from .store import Store, now_iso
+from .types import Extracted, Source
+
+# A PDF with more pages than this is split into chunks of PDF_CHUNK pages when jobs > 1.
+PDF_SPLIT_MIN_PAGES = 16
+PDF_CHUNK = 8
+
+OK_STATUSES = ("ingested", "duplicate", "unchanged", "skipped")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one input."""
+
+    key: str
+    status: str
+    reason: str | None = None
+    doc_id: str | None = None
+    pages: int = 0
+
+
+@dataclass
+class IngestResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status not in OK_STATUSES]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            out[o.status] = out.get(o.status, 0) + 1
+        return out
+
+
+# ---------------------------------------------------------------------------
+# Worker side: pure functions of their inputs; they never touch the store.
+
+_NLP = None
+
+
+def _nlp():
+    global _NLP
+    if _NLP is None:
+        from .nlp import make_nlp
+
+        _NLP = make_nlp()
+    return _NLP
+
+
+def _init_worker() -> None:  # pragma: no cover - runs in child processes
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _nlp()
+
+
+def prepare(ext: Extracted) -> dict[str, Any]:
+    """Normalise and tokenise one extracted document (runs in a worker)."""
+    from .nlp import NLP_VERSION, count_words, count_ws_words, doc_to_bytes, tokenise
+    from .normalise import normalise_pages
+
+    norm = normalise_pages(ext.pages)
+    if not norm.text.strip():
+        if ext.extractor.startswith("pdfminer"):
+            raise NoTextError("no text layer (scanned or printed page?): needs OCR")
+        raise ExtractError("no text after extraction")
+    doc = next(tokenise(_nlp(), [norm.text]))
+    return {
+        "doc_id": doc_id_of(norm.text),
+        "text": norm.text,
+        "page_starts": norm.page_starts,
+        "quality": norm.quality,
+        "docbin": doc_to_bytes(doc),
+        "n_tokens": len(doc),
+        "words": count_words(doc),
+        "ws_words": count_ws_words(norm.text),
+        "nlp": NLP_VERSION,
+        "extractor": ext.extractor,
+        "extractor_version": ext.extractor_version,
+        "front_matter": ext.front_matter,
+        "embedded": ext.embedded,
+        "encoding": ext.encoding,
+        "pages": len(ext.pages),
+    }
+
+
+def _work_file(path: str) -> dict[str, Any]:
+    from .extract import extract
+
+    return _guard(lambda: prepare(extract(path)))
+
+
+def _work_row(text: "str | ExtractError", meta: dict[str, Any]) -> dict[str, Any]:
+    def run():
+        if isinstance(text, ExtractError):  # a bad row: read_table yields its error in place
+            raise text
+        return prepare(Extracted(pages=[text], extractor="table", extractor_version=__version__,
+                                 front_matter=meta))
+
+    return _guard(run)
+
+
+def _work_pdf_chunk(path: str, pages: list[int]) -> dict[str, Any]:
+    from .extract.pdf import extract_pdf
+
+    def run():
+        return {"chunk": extract_pdf(path, pages)}
+
+    return _guard(run)
+
+
+def _work_pdf_finish(ext: Extracted) -> dict[str, Any]:
+    from .extract.pdf import require_text_layer
+
+    def run():
+        require_text_layer(ext.pages)
+        return prepare(ext)
+
+    return _guard(run)
+
+
+def _guard(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``fn``; turn any exception into a one-line failure result."""
+    try:
+        return fn()
+    except ExtractError as exc:
+        return {"error": exc.status, "reason": exc.message}
+    except MemoryError:
+        return {"error": "failed", "reason": "out of memory"}
+    except Exception as exc:  # a bug or a hostile file: report it, keep the batch going
+        return {"error": "failed", "reason": f"{type(exc).__name__}: {exc}".splitlines()[0][:300]}
+
+
+def doc_id_of(text: str) -> str:
+    """Stable document id: the first 16 hex digits of sha256 of the normalised text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def file_sha256(path: str) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return h.hexdigest(), size
+
+
+# ---------------------------------------------------------------------------
+# Parent side: planning, scheduling and the single writer.
+
+
+@dataclass
+class _Task:
+    source: Source
+    sha: str | None
+    size: int | None
+    kind: str  # file | row | pdf
+    payload: Any = None
+    chunks: dict[int, Any] = field(default_factory=dict)
+    n_chunks: int = 0
+
+
+class Ingester:
+    """Ingest sources into a store. Use :func:`ingest` for the one-call form."""
+
+    def __init__(self, store: Store, *, cli: dict[str, Any] | None = None, text_column: str | None = None,
+                 jobs: int | None = None, on_event: Callable[[str, Any], None] | None = None):
+        self.store = store
+        self.cli = {k: v for k, v in (cli or {}).items() if v is not None}
+        self.text_column = text_column
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.on_event = on_event or (lambda kind, payload: None)
+        self.result = IngestResult()
+
+    # -- events --------------------------------------------------------------
+    def _emit_outcome(self, o: Outcome) -> None:
+        self.result.outcomes.append(o)
+        self.on_event("outcome", o)
+
+    def _warn(self, msg: str) -> None:
+        self.result.warnings.append(msg)
+        self.on_event("warning", msg)
+
+    # -- planning --------------------------------------------------------------
+    def run(self, sources: list[Source], missing: Iterable[tuple[str, str]] = ()) -> IngestResult:
+        for path, reason in missing:
+            with self.store.transaction():
+                self.store.ledger_put(path, path, "failed", reason)
+            self._emit_outcome(Outcome(path, "failed", reason))
+        tasks = self._plan(sources)
+        self.on_event("total", len(tasks))
+        if self.jobs == 1:
+            self._run_serial(tasks)
+        else:
+            self._run_pool(tasks)
+        return self.result
+
+    def _plan(self, sources: list[Source]) -> list[_Task]:
+        from .extract import TABLE_SUFFIXES
+
+        tasks: list[_Task] = []
+        for src in sources:
+            try:
+                sha, size = file_sha256(src.path)
+            except OSError as exc:
+                self._record_error(src, None, None, "failed", f"cannot read: {exc.strerror or exc}")
+                continue
+            suffix = Path(src.path).suffix.lower()
+            if suffix in TABLE_SUFFIXES and self.text_column:
+                tasks.extend(self._plan_table(src, sha, size))
+                continue
+            if self._unchanged(src, sha):
+                continue
+            if suffix == ".pdf" and self.jobs > 1:
+                n = self._pdf_pages(src)
+                if n and n > PDF_SPLIT_MIN_PAGES:
+                    ranges = [list(range(i, min(i + PDF_CHUNK, n))) for i in range(0, n, PDF_CHUNK)]
+                    tasks.append(_Task(src, sha, size, "pdf", payload=ranges, n_chunks=len(ranges)))
+                    continue
+            tasks.append(_Task(src, sha, size, "file"))
+        return tasks
+
+    def _pdf_pages(self, src: Source) -> int | None:
+        from .extract.pdf import pdf_page_count
+
+        try:
+            return pdf_page_count(src.path)
+        except Exception:
+            return None  # the whole-file path reports the error
+
+    def _plan_table(self, src: Source, sha: str, size: int) -> list[_Task]:
+        from .extract.table import read_table
+
+        tasks = []
+        try:
+            rows = list(read_table(src.path, self.text_column))
+        except ExtractError as exc:
+            self._record_error(src, sha, size, exc.status, exc.message)
+            return []
+        for row, text, meta in rows:
+            key = f"{src.path}#row={row}"
+            rsrc = Source(path=src.path, key=key, manifest=src.manifest, row=row)
+            if self._unchanged(rsrc, sha):
+                continue
+            tasks.append(_Task(rsrc, sha, size, "row", payload=(text, meta)))
+        return tasks
+
+    def _unchanged(self, src: Source, sha: str) -> bool:
+        """Handle an input whose bytes are already in the ledger. True if handled."""
+        old = self.store.ledger_get(src.key)
+        if old is None or old.sha256 != sha:
+            return False
+        if old.status == "no-text":
+            self._emit_outcome(Outcome(src.key, "no-text", old.reason))
+            return True
+        if old.status not in ("ingested", "unchanged", "duplicate") or not old.doc_id:
+            return False
+        doc = self.store.document(old.doc_id)
+        if doc is None:
+            return False
+        with self.store.transaction():
+            if doc["path"] == src.key:
+                raw = doc["raw_meta"]
+                fields = self._resolve(src, raw.get("front_matter", {}), raw.get("embedded", {}))
+                self.store.update_document(old.doc_id, fields)
+                self.store.ledger_put(src.key, src.path, "unchanged", None, old.doc_id, sha, old.size,
+                                      old.extractor_version)
+                status, reason = "unchanged", None
+            else:
+                status, reason = "duplicate", f"same text as {doc['path']}"
+                self.store.ledger_put(src.key, src.path, status, reason, old.doc_id, sha, old.size,
+                                      old.extractor_version)
+        self._emit_outcome(Outcome(src.key, status, reason, old.doc_id))
+        return True
+
+    # -- scheduling --------------------------------------------------------------
+    def _run_serial(self, tasks: list[_Task]) -> None:
+        _nlp()
+        for t in tasks:
+            if t.kind == "row":
+                res = _work_row(*t.payload)
+            else:
+                res = _work_file(t.source.path)
+            self._commit(t, res)
+
+    def _run_pool(self, tasks: list[_Task]) -> None:
+        # Big PDFs first, so their chunks spread over the workers from the start.
+        order = sorted(tasks, key=lambda t: (t.kind != "pdf", t.source.key))
+        pending: dict[Future, tuple[_Task, int | None]] = {}
+        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker) as pool:
+            try:
+                for t in order:
+                    if t.kind == "pdf":
+                        for i, pages in enumerate(t.payload):
+                            pending[pool.submit(_work_pdf_chunk, t.source.path, pages)] = (t, i)
+                    elif t.kind == "row":
+                        pending[pool.submit(_work_row, *t.payload)] = (t, None)
+                    else:
+                        pending[pool.submit(_work_file, t.source.path)] = (t, None)
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in sorted(done, key=lambda f: pending[f][0].source.key):
+                        t, chunk = pending.pop(fut)
+                        res = fut.result()
+                        if chunk is None:
+                            self._commit(t, res)
+                            continue
+                        if t.chunks is None:  # an earlier chunk already failed
+                            continue
+                        if "error" in res:
+                            t.chunks = None
+                            self._commit(t, res)
+                            continue
+                        t.chunks[chunk] = res["chunk"]
+                        self.on_event("pages", len(res["chunk"].pages))
+                        if len(t.chunks) == t.n_chunks:
+                            ext = _merge_chunks([t.chunks[i] for i in range(t.n_chunks)])
+                            pending[pool.submit(_work_pdf_finish, ext)] = (t, None)
+            except BaseException:
+                for fut in pending:
+                    fut.cancel()
+                raise
+
+    # -- the single writer ---------------------------------------------------------
+    def _record_error(self, src: Source, sha, size, status: str, reason: str) -> None:
+        with self.store.transaction():
+            old = self.store.ledger_get(src.key)
+            if old and old.doc_id:
+                self._release(old.doc_id, src.key)
+            self.store.ledger_put(src.key, src.path, status, reason, None, sha, size)
+        self._emit_outcome(Outcome(src.key, status, reason))
+
+    def _resolve(self, src: Source, front_matter: dict, embedded: dict) -> dict[str, Any]:
+        from .sources import resolve_metadata
+
+        r = resolve_metadata(path=src.key, manifest=src.manifest, front_matter=front_matter,
+                             cli=self.cli, embedded=embedded)
+        for w in r.warnings:
+            self._warn(w)
+        return {"title": r.title, "date": r.date, "year": r.year, "date_source": r.date_source,
+                "source_type": r.source_type, "metadata": r.metadata}
+
+    def _commit(self, t: _Task, res: dict[str, Any]) -> None:
+        src = t.source
+        if "error" in res:
+            self._record_error(src, t.sha, t.size, res["error"], res["reason"])
+            return
+        self.on_event("pages", 0 if t.kind == "pdf" else res["pages"])
+        fields = self._resolve(src, res["front_matter"], res["embedded"])
+        doc_id = res["doc_id"]
+        with self.store.transaction():
+            old = self.store.ledger_get(src.key)
+            if old and old.doc_id and old.doc_id != doc_id:
+                self._release(old.doc_id, src.key)
+            kept = self.store.doc_path(doc_id)
+            status, reason = "ingested", None
+            if kept is None:
+                row = {
+                    "doc_id": doc_id, "path": src.key, **fields,
+                    "raw_meta": {"front_matter": res["front_matter"], "embedded": res["embedded"],
+                                 "encoding": res["encoding"]},
+                    "extractor": res["extractor"], "extractor_version": res["extractor_version"],
+                    "pages": res["pages"], "words": res["words"], "ws_words": res["ws_words"],
+                    "chars": len(res["text"]), "quality": res["quality"], "ingested_at": now_iso(),
+                }
+                self.store.insert_document(row, res["text"], res["page_starts"], res["nlp"],
+                                           res["n_tokens"], res["docbin"])
+            elif kept == src.key:
+                self.store.update_document(doc_id, fields)
+            elif src.key < kept:
+                # This path sorts first: it becomes the kept source, the other a duplicate.
+                self.store.update_document(doc_id, {"path": src.key, **fields, "raw_meta": {
+                    "front_matter": res["front_matter"], "embedded": res["embedded"],
+                    "encoding": res["encoding"]}})
+                prev = self.store.ledger_get(kept)
+                if prev is not None:
+                    self.store.ledger_put(kept, prev.path, "duplicate", f"same text as {src.key}", doc_id,
+                                          prev.sha256, prev.size, prev.extractor_version)
+            else:
+                status, reason = "duplicate", f"same text as {kept}"
+            self.store.ledger_put(src.key, src.path, status, reason, doc_id, t.sha, t.size,
+                                  res["extractor_version"])
+        self._emit_outcome(Outcome(src.key, status, reason, doc_id, res["pages"]))
+
+    def _release(self, doc_id: str, key: str) -> None:
+        """``key`` no longer yields ``doc_id``: hand the document to a duplicate, or drop it."""
+        if self.store.doc_path(doc_id) != key:
+            return
+        others = [r for r in self.store.conn.execute(
+            "SELECT key FROM ledger WHERE doc_id=? AND key<>? ORDER BY key", (doc_id, key))]
+        if others:
+            new_key = others[0][0]
+            self.store.update_document(doc_id, {"path": new_key})
+            row = self.store.ledger_get(new_key)
+            self.store.ledger_put(new_key, row.path, "ingested", None, doc_id, row.sha256, row.size,
+                                  row.extractor_version)
+        else:
+            self.store.delete_document(doc_id)
+
+
+def _merge_chunks(chunks: list[Extracted]) -> Extracted:
+    first = chunks[0]
+    pages = [p for c in chunks for p in c.pages]
+    return Extracted(pages=pages, extractor=first.extractor, extractor_version=first.extractor_version,
+                     front_matter=first.front_matter, embedded=first.embedded, encoding=first.encoding)
+
+
+def ingest(store: Store, paths: list[str], *, manifest: str | None = None, stdin_lines: Iterable[str] | None = None,
+           cli: dict[str, Any] | None = None, text_column: str | None = None, jobs: int | None = None,
+           on_event: Callable[[str, Any], None] | None = None) -> IngestResult:
+    """Ingest files, folders or ``-`` (paths on ``stdin_lines``) into ``store``."""
+    from .sources import discover
+
+    sources, missing = discover(paths, manifest=manifest, stdin_lines=stdin_lines, text_column=text_column)
+    ing = Ingester(store, cli=cli, text_column=text_column, jobs=jobs, on_event=on_event)
+    return ing.run(sources, missing)

@@ -1,0 +1,1 @@
+"""Output: rows to table/csv/tsv/json/jsonl (export.py)."""

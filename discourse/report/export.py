@@ -1,0 +1,117 @@
+"""Write rows as a Rich table, CSV, TSV, JSON or JSON Lines.
+
+Conventions (see README "Output"): a fixed column order with a header even when
+there are no rows; UTF-8 with ``\\n`` line endings; a null is an empty field;
+text cells never start a spreadsheet formula (a leading ``= + - @``, tab or
+carriage return in a *text* value is prefixed with ``'``); numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+from typing import Any, Iterable, Sequence, TextIO
+
+FORMATS = ("table", "csv", "tsv", "json", "jsonl")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def default_format(stream: TextIO | None = None) -> str:
+    """``table`` when writing to a terminal, ``csv`` when piped or to a file."""
+    stream = stream or sys.stdout
+    try:
+        return "table" if stream.isatty() else "csv"
+    except (AttributeError, ValueError):
+        return "csv"
+
+
+def safe_text(value: str) -> str:
+    """Neutralise a text cell that a spreadsheet would read as a formula."""
+    if value and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def cell(value: Any, *, neutralise: bool = True) -> str:
+    """One value as a CSV/TSV/table field."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        return _fmt_float(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    s = str(value)
+    return safe_text(s) if neutralise else s
+
+
+def _fmt_float(x: float) -> str:
+    # Stable, round-trippable and short: up to 6 significant decimals.
+    s = f"{x:.6f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, float):
+        return float(_fmt_float(value))
+    return value
+
+
+def write_rows(columns: Sequence[str], rows: Iterable[dict[str, Any] | Sequence[Any]],
+               fmt: str | None = None, out: TextIO | None = None, *, title: str | None = None) -> int:
+    """Write ``rows`` (dicts or sequences in column order) and return the row count."""
+    out = out or sys.stdout
+    fmt = fmt or default_format(out)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    n = 0
+
+    def as_list(r):
+        if isinstance(r, dict):
+            return [r.get(c) for c in columns]
+        return list(r)
+
+    if fmt in ("csv", "tsv"):
+        w = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([cell(v) for v in as_list(r)])
+            n += 1
+    elif fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps({c: json_value(v) for c, v in zip(columns, as_list(r))},
+                                 ensure_ascii=False) + "\n")
+            n += 1
+    elif fmt == "json":
+        items = [{c: json_value(v) for c, v in zip(columns, as_list(r))} for r in rows]
+        n = len(items)
+        out.write(json.dumps(items, ensure_ascii=False, indent=1) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*[cell(v, neutralise=False) for v in as_list(r)])
+            n += 1
+        Console(file=out, width=None if out.isatty() else 200).print(table)
+    out.flush()
+    return n
+
+
+def to_string(columns: Sequence[str], rows, fmt: str = "csv") -> str:
+    buf = io.StringIO()
+    write_rows(columns, rows, fmt, buf)
+    return buf.getvalue()
