@@ -1,0 +1,89 @@
+"""Annotate: stored tokens -> concept mentions, cached per lexicon content hash.
+
+Matching runs over the tokens stored at ingest (no re-extraction, no
+re-tokenising). Mentions are stored under the lexicon's content hash, so every
+command that needs them calls :func:`ensure_mentions`, which matches only the
+documents not yet matched with that lexicon: ``ingest`` then ``report`` just
+works, a new document is matched once, and an edited lexicon gets its own set.
+Each batch of documents is committed in one transaction with its
+``mention_runs`` rows, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable
+
+from .store import Store, now_iso, page_of
+
+BATCH = 25
+
+
+def mention_key(lexicon, model: str | None = None) -> str:
+    """The key mentions are stored under: the lexicon hash (plus the model, if one is named)."""
+    if not model:
+        return lexicon.content_hash
+    return hashlib.sha256(f"{lexicon.content_hash}\0{model}".encode()).hexdigest()
+
+
+def ensure_mentions(store: Store, lexicon, *, model: str | None = None,
+                    on_progress: Callable[[int, int], None] | None = None) -> str:
+    """Match every document not yet matched with ``lexicon``; return the mention key."""
+    key = mention_key(lexicon, model)
+    todo = [r[0] for r in store.conn.execute(
+        "SELECT doc_id FROM documents WHERE doc_id NOT IN "
+        "(SELECT doc_id FROM mention_runs WHERE lexicon_hash=?) ORDER BY doc_id", (key,))]
+    _register(store, lexicon, key, model)
+    if not todo:
+        return key
+    from .match import Matcher
+    from .nlp import doc_from_bytes, make_nlp, set_lemmas
+
+    nlp = make_nlp(model)
+    matcher = Matcher(lexicon, nlp.vocab)
+    done = 0
+    for i in range(0, len(todo), BATCH):
+        batch = todo[i:i + BATCH]
+        rows, runs = [], []
+        for doc_id in batch:
+            text, starts = store.text(doc_id)
+            if model:
+                doc = set_lemmas(nlp(text)) if "lemmatizer" not in nlp.pipe_names else nlp(text)
+            else:
+                doc = doc_from_bytes(store.docbin(doc_id), nlp.vocab)
+            found = matcher(doc)
+            for m in found:
+                rows.append((key, doc_id, m.concept, m.variant, m.start_char, m.end_char, m.start_token,
+                             m.end_token, page_of(starts, m.start_char), m.sent_start_char, m.sent_end_char,
+                             int(m.excluded), m.exclude_reason))
+            runs.append((key, doc_id, len(found)))
+        with store.transaction():
+            store.conn.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            store.conn.executemany("INSERT OR REPLACE INTO mention_runs VALUES (?,?,?)", runs)
+        done += len(batch)
+        if on_progress:
+            on_progress(done, len(todo))
+    return key
+
+
+def _register(store: Store, lexicon, key: str, model: str | None) -> None:
+    content = json.dumps({"lexicon": lexicon.canonical(), "model": model}, ensure_ascii=False, sort_keys=True)
+    with store.transaction():
+        store.conn.execute(
+            "INSERT OR IGNORE INTO lexicons(lexicon_hash,name,version,path,content,created_at) VALUES (?,?,?,?,?,?)",
+            (key, lexicon.name, str(lexicon.version), str(lexicon.path), content, now_iso()))
+
+
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
+
+
+def fold_variant(text: str) -> str:
+    """A mention's variant for counting: lower-cased, every dash a hyphen-minus, whitespace folded.
+
+    Spaced, closed and hyphenated forms stay distinct ("co production",
+    "coproduction", "co-production"); a hyphen split over a line break
+    ("co-\\nproduction") folds to the hyphenated form.
+    """
+    s = " ".join(text.lower().translate(_DASHES).split())
+    return s.replace("- ", "-")

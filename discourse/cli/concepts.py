@@ -1,0 +1,102 @@
+"""Concept commands: lexicon check/show, kwic."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from . import app
+from ._common import DbOpt, FormatOpt, OutputOpt, check_format, db_path, emit, handle_errors, note
+
+lexicon_app = typer.Typer(help="Validate and inspect concept lexicons.", no_args_is_help=True)
+app.add_typer(lexicon_app, name="lexicon")
+
+LexiconOpt = typer.Option(None, "--lexicon", "-l", help="Lexicon YAML file (default: the shipped adult-social-care lexicon).")
+ModelOpt = typer.Option(None, "--model", help="A trained spaCy pipeline to re-tokenise with (default: the stored tokens).")
+
+
+@lexicon_app.command("check")
+def lexicon_check(files: List[str] = typer.Argument(..., help="Lexicon YAML files.")):
+    """Validate lexicon files; each error names file:line and the reason (exit 1)."""
+    from ..lexicon import check_lexicon
+
+    with handle_errors():
+        errors = [e for f in files for e in check_lexicon(f)]
+        for e in errors:
+            print(f"Error: {e}", file=__import__("sys").stderr)
+        if errors:
+            raise typer.Exit(1)
+        note(f"{len(files)} lexicon file(s) OK")
+
+
+@lexicon_app.command("show")
+def lexicon_show(
+    file: Optional[str] = typer.Argument(None, help="Lexicon YAML file (default: the shipped lexicon)."),
+    attested: bool = typer.Option(False, "--attested", help="Show the variants found in the corpus, with counts."),
+    fmt: Optional[str] = FormatOpt,
+    output: str = OutputOpt,
+    db: Optional[str] = DbOpt,
+):
+    """List the concepts and their expanded variants (or, with --attested, the variants found)."""
+    from ..lexicon import expand_variants, load_lexicon
+
+    with handle_errors():
+        check_format(fmt)
+        lex = load_lexicon(file)
+        if not attested:
+            rows = [{"concept": c.id, "family": c.family, "label": c.label, "variant": v}
+                    for c in lex.concepts for v in expand_variants(c)]
+            emit(["concept", "family", "label", "variant"], rows, fmt, output, title=f"{lex.name} v{lex.version}")
+            return
+        from ..annotate import ensure_mentions, fold_variant
+        from ..store import Store
+
+        with Store.open(db_path(db), create=False) as store:
+            key = ensure_mentions(store, lex)
+            counts: dict[tuple, list] = {}
+            for r in store.conn.execute("SELECT concept, variant, excluded, doc_id FROM mentions "
+                                        "WHERE lexicon_hash=?", (key,)):
+                k = (r[0], fold_variant(r[1]))
+                c = counts.setdefault(k, [0, 0, set()])
+                c[1 if r[2] else 0] += 1
+                c[2].add(r[3])
+            order = {c.id: i for i, c in enumerate(lex.concepts)}
+            rows = [{"concept": k[0], "family": lex.concept(k[0]).family, "variant": k[1], "count": v[0],
+                     "excluded": v[1], "docs": len(v[2])}
+                    for k, v in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), -kv[1][0], kv[0][1]))]
+            emit(["concept", "family", "variant", "count", "excluded", "docs"], rows, fmt, output,
+                 title=f"attested variants ({lex.name})")
+
+
+@app.command()
+def kwic(
+    concept: str = typer.Argument(..., help="Concept id, e.g. co-production."),
+    lexicon: Optional[str] = LexiconOpt,
+    window: int = typer.Option(10, "--window", "-w", min=0, help="Words of context on each side."),
+    where: Optional[List[str]] = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable."),
+    year_from: Optional[int] = typer.Option(None, "--from", help="First year."),
+    year_to: Optional[int] = typer.Option(None, "--to", help="Last year."),
+    sort: Optional[str] = typer.Option(None, "--sort", help="left|right|date (default: document order)."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N rows."),
+    include_excluded: bool = typer.Option(False, "--include-excluded", help="Also list mentions an exclude rule removed."),
+    model: Optional[str] = ModelOpt,
+    fmt: Optional[str] = FormatOpt,
+    output: str = OutputOpt,
+    db: Optional[str] = DbOpt,
+):
+    """Keyword-in-context rows for every mention of CONCEPT."""
+    from ..kwic import KWIC_COLUMNS, kwic as run_kwic
+    from ..lexicon import load_lexicon
+    from ..store import Store
+
+    with handle_errors():
+        check_format(fmt)
+        if sort not in (None, "left", "right", "date"):
+            raise typer.BadParameter("expected left, right or date", param_hint="--sort")
+        lex = load_lexicon(lexicon)
+        with Store.open(db_path(db), create=False) as store:
+            rows = run_kwic(store, lex, concept, window=window, where=where, year_from=year_from, year_to=year_to,
+                            sort=sort, limit=limit, include_excluded=include_excluded, model=model)
+            n = emit(KWIC_COLUMNS, rows, fmt, output, title=f"kwic {concept}")
+        note(f"{n} mention(s) of {concept}")
