@@ -1,0 +1,51 @@
+import math
+
+import pytest
+
+from discourse.measures.keyness import log_likelihood_g2, log_ratio, p_value, pct_diff
+
+
+def test_worked_example_large():
+    assert log_likelihood_g2(120, 30, 1_000_000, 2_000_000) == pytest.approx(137.874, abs=1e-3)
+    assert log_ratio(120, 30, 1_000_000, 2_000_000) == pytest.approx(3.0, abs=1e-4)
+    assert pct_diff(120, 30, 1_000_000, 2_000_000) == pytest.approx(700.0, abs=1e-4)
+
+
+def test_worked_example_small_and_reverse():
+    assert log_likelihood_g2(12, 3, 1000, 2000) == pytest.approx(13.7874, abs=1e-4)
+    assert log_ratio(12, 3, 1000, 2000) == pytest.approx(3.0, abs=1e-4)
+    assert log_likelihood_g2(3, 12, 2000, 1000) == pytest.approx(13.7874, abs=1e-4)
+    assert log_ratio(3, 12, 2000, 1000) == pytest.approx(-3.0, abs=1e-4)
+    assert pct_diff(3, 12, 2000, 1000) == pytest.approx(-87.5, abs=1e-4)
+
+
+def test_p_value():
+    assert p_value(3.841459) == pytest.approx(0.05, abs=1e-4)
+    assert p_value(0.0) == pytest.approx(1.0, abs=1e-4)
+    assert p_value(None) is None
+    assert p_value(13.7874) < 0.001
+
+
+def test_g2_zero_cells():
+    # b = 0: 0*ln0 = 0, G2 = 2 a ln(a / E1); E1 = 10 * 1000/3000
+    assert log_likelihood_g2(10, 0, 1000, 2000) == pytest.approx(2 * 10 * math.log(3), abs=1e-4)
+    assert log_likelihood_g2(0, 0, 1000, 2000) == 0.0
+    # same relative frequency -> 0
+    assert log_likelihood_g2(10, 20, 1000, 2000) == pytest.approx(0.0, abs=1e-4)
+
+
+def test_zero_count_conventions():
+    # a zero count is replaced by 0.5
+    assert log_ratio(4, 0, 1000, 1000) == pytest.approx(3.0, abs=1e-4)
+    assert log_ratio(0, 4, 1000, 1000) == pytest.approx(-3.0, abs=1e-4)
+    assert pct_diff(4, 0, 1000, 1000) == pytest.approx(700.0, abs=1e-4)
+    assert pct_diff(0, 4, 1000, 1000) == pytest.approx(-100.0, abs=1e-4)
+    # both zero -> None
+    assert log_ratio(0, 0, 1000, 1000) is None
+    assert pct_diff(0, 0, 1000, 1000) is None
+
+
+@pytest.mark.parametrize("fn", [log_likelihood_g2, log_ratio, pct_diff])
+def test_empty_corpus(fn):
+    assert fn(1, 1, 0, 1000) is None
+    assert fn(1, 1, 1000, 0) is None
