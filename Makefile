@@ -25,6 +25,8 @@ demo: $(STAMP)
 	rm -f demo.db demo.db-wal demo.db-shm
 	$(BIN)/discourse ingest corpora/demo --manifest corpora/demo/MANIFEST.csv --db demo.db
 	$(BIN)/discourse stats --db demo.db --format table
+	$(BIN)/discourse report prominence --by source_type --period all --db demo.db --format table
+	$(BIN)/discourse kwic co-production --db demo.db --limit 8 --window 6 --format table
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -35,10 +37,11 @@ tools:
 	  (apt-get update -qq && apt-get install -y -qq poppler-utils ripgrep >/dev/null)
 
 acceptance: $(STAMP) tools
-	$(BIN)/python -m pytest -q -s acceptance
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider acceptance
 
 bench: $(STAMP) tools
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/match.py
 
 clean:
 	rm -rf $(VENV) *.db *.db-wal *.db-shm

@@ -35,3 +35,18 @@ def cli(*args, check=0, **kw):
 @pytest.fixture(scope="session")
 def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("acceptance")
+
+
+REPORT_CORPORA = ("iriss_podcasts_2008_2023", "nhs_england_leeds_2021_2025", "govuk_guides_2011_2022",
+                  "uk_manifestos_1945_2019")
+
+
+@pytest.fixture(scope="session")
+def report_db(workdir):
+    """IRISS (lay), NHS + GOV.UK (government) and the 1945-2019 manifestos (party) in one store."""
+    db = workdir / "report.db"
+    for name in REPORT_CORPORA:
+        c = CORPORA / name
+        p = cli("ingest", c / "texts", "--manifest", c / "MANIFEST.csv", "--jobs", "2", "--db", db)
+        figure(f"{name}: " + p.stderr.strip().splitlines()[-1])
+    return db

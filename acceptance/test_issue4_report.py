@@ -1,0 +1,46 @@
+"""Issue 4: a real report over IRISS, NHS, GOV.UK and the 1945-2019 manifestos."""
+
+import csv
+import io
+
+from .conftest import cli, figure
+
+PROMINENCE = ["concept", "source_type", "period", "docs", "docs_with", "count", "words", "per_10k",
+              "per_10k_doc_mean", "doc_freq", "dp", "dp_norm", "juilland_d", "share_of_voice"]
+TRANSFORMATION = ("co-production", "personalisation", "personal-budgets", "direct-payments", "self-directed-support")
+
+
+def test_real_prominence_report(report_db, workdir):
+    p = cli("report", "prominence", "--by", "source_type", "--period", "year", "--format", "csv", "--db", report_db)
+    rows = list(csv.DictReader(io.StringIO(p.stdout)))
+    assert list(rows[0].keys()) == PROMINENCE
+    assert {r["source_type"] for r in rows} >= {"lay", "government", "party"}
+    for r in rows:
+        for col in ("docs", "docs_with", "count", "words", "per_10k", "doc_freq", "share_of_voice"):
+            assert r[col] != "", (col, r)
+    # the paper's comparison: the transformation family, all years pooled, per source type
+    p5 = cli("report", "prominence", "--by", "source_type", "--period", "all", "--format", "csv", "--db", report_db)
+    figure("transformation family, all years (per_10k, docs_with/docs, share_of_voice):")
+    for r in csv.DictReader(io.StringIO(p5.stdout)):
+        if r["concept"] in TRANSFORMATION:
+            figure(f"  {r['source_type']:10} {r['concept']:22} count {r['count']:>5} per_10k {float(r['per_10k']):7.3f} "
+                   f"docs {r['docs_with']:>4}/{r['docs']:<4} share {float(r['share_of_voice']):.3f}")
+
+
+def test_report_all_is_reproducible(report_db, workdir):
+    a, b = workdir / "rep_a", workdir / "rep_b"
+    for o in (a, b):
+        cli("report", "--all", "-o", o, "--period", "5-year", "--db", report_db)
+    for name in ("prominence", "counts", "keyness", "collocates", "trend", "ambiguity"):
+        assert (a / f"{name}.csv").read_bytes() == (b / f"{name}.csv").read_bytes(), name
+    import json
+
+    ja, jb = (json.loads((o / "run.json").read_text()) for o in (a, b))
+    ja.pop("created_at"), jb.pop("created_at")
+    assert ja == jb
+    amb = list(csv.DictReader(open(a / "ambiguity.csv", encoding="utf-8")))
+    for r in amb:
+        if r["concept"] == "co-production" and r["apd"]:
+            figure(f"ambiguity co-production {r['source_type']} {r['period']}: mentions {r['mentions']} "
+                   f"apd {float(r['apd']):.3f} [{float(r['apd_low']):.3f}, {float(r['apd_high']):.3f}] "
+                   f"variant_entropy {r['variant_entropy']}")
