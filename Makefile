@@ -23,7 +23,7 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	rm -f demo.db demo.db-wal demo.db-shm
-	$(BIN)/discourse ingest corpora/demo --manifest corpora/demo/MANIFEST.csv --db demo.db
+	$(BIN)/discourse ingest corpora/demo/government corpora/demo/lay --manifest corpora/demo/MANIFEST.csv --db demo.db
 	$(BIN)/discourse stats --db demo.db --format table
 	$(BIN)/discourse report prominence --by source_type --period all --db demo.db --format table
 	$(BIN)/discourse kwic co-production --db demo.db --limit 8 --window 6 --format table

@@ -94,8 +94,9 @@ def test_duplicate_keeps_first_path_whatever_the_order(tmp_path):
 
 def test_result_does_not_depend_on_jobs(tmp_path):
     a, b = tmp_path / "a.db", tmp_path / "b.db"
-    _ingest(a, [ROOT / "corpora" / "demo"], jobs=1)
-    _ingest(b, [ROOT / "corpora" / "demo"], jobs=2)
+    demo = ROOT / "corpora" / "demo"
+    _ingest(a, [demo / "government", demo / "lay"], jobs=1)
+    _ingest(b, [demo / "lay", demo / "government"], jobs=2)
     da, dbb = _docs(a), _docs(b)
     assert da.keys() == dbb.keys()
     with Store.open(a) as sa, Store.open(b) as sb:
@@ -157,9 +158,10 @@ def test_stdin_paths(tmp_path):
 def test_sigkill_midway_then_rerun_completes(tmp_path):
     db = tmp_path / "c.db"
     demo = ROOT / "corpora" / "demo"
-    total = sum(1 for _ in demo.rglob("*") if _.is_file() and _.suffix in (".md", ".pdf"))
+    total = sum(1 for _ in demo.rglob("*") if _.is_file() and _.suffix in (".md", ".pdf")
+                and _.parent != demo)
     env = dict(os.environ)
-    proc = subprocess.Popen([str(BIN), "ingest", str(demo), "--manifest", str(demo / "MANIFEST.csv"),
+    proc = subprocess.Popen([str(BIN), "ingest", str(demo / "government"), str(demo / "lay"), "--manifest", str(demo / "MANIFEST.csv"),
                              "--jobs", "1", "--db", str(db)], stderr=subprocess.DEVNULL, env=env)
     deadline = time.time() + 120
     n = 0
@@ -180,7 +182,7 @@ def test_sigkill_midway_then_rerun_completes(tmp_path):
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
-    run_cli("ingest", demo, "--manifest", demo / "MANIFEST.csv", db=db, check=0)
+    run_cli("ingest", demo / "government", demo / "lay", "--manifest", demo / "MANIFEST.csv", db=db, check=0)
     with Store.open(db) as s:
         assert s.count_documents() == total
         assert {r.status for r in s.ledger_rows()} <= {"ingested", "unchanged"}

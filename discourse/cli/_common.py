@@ -38,13 +38,21 @@ def check_format(fmt: Optional[str]) -> None:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
 
 
-def emit(columns, rows, fmt: Optional[str], output: str = "-", title: str | None = None) -> int:
-    """Write data rows to stdout (or ``output``) in the chosen format."""
+def emit(columns, rows, fmt: Optional[str], output: str = "-", title: str | None = None,
+         table_columns=None) -> int:
+    """Write data rows to stdout (or ``output``) in the chosen format.
+
+    ``table_columns``: the narrower set of columns a terminal table shows; the
+    machine formats (csv, tsv, json, jsonl) always carry every column.
+    """
     check_format(fmt)
     if output and output != "-":
         with open(output, "w", encoding="utf-8", newline="\n") as fh:
             return write_rows(columns, rows, fmt or "csv", fh, title=title)
-    return write_rows(columns, rows, fmt or default_format(sys.stdout), sys.stdout, title=title)
+    fmt = fmt or default_format(sys.stdout)
+    if fmt == "table" and table_columns:
+        columns = table_columns
+    return write_rows(columns, rows, fmt, sys.stdout, title=title)
 
 
 def warn(msg: str) -> None:

@@ -98,5 +98,6 @@ def kwic(
         with Store.open(db_path(db), create=False) as store:
             rows = run_kwic(store, lex, concept, window=window, where=where, year_from=year_from, year_to=year_to,
                             sort=sort, limit=limit, include_excluded=include_excluded, model=model)
-            n = emit(KWIC_COLUMNS, rows, fmt, output, title=f"kwic {concept}")
+            n = emit(KWIC_COLUMNS, rows, fmt, output, title=f"kwic {concept}",
+                     table_columns=["year", "source_type", "page", "left", "match", "right", "excluded"])
         note(f"{n} mention(s) of {concept}")

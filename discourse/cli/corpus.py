@@ -115,7 +115,8 @@ def docs(
     with handle_errors():
         check_format(fmt)
         with Store.open(db_path(db), create=False) as store:
-            emit(DOC_COLUMNS, store.documents(), fmt, output, title="documents")
+            emit(DOC_COLUMNS, store.documents(), fmt, output, title="documents",
+                 table_columns=["doc_id", "title", "date", "source_type", "pages", "words", "extractor"])
 
 
 @app.command()
