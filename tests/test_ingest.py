@@ -127,6 +127,28 @@ def test_bad_inputs_get_ledger_rows_and_the_rest_is_kept(tmp_path):
     assert "£160" in text and "It’s called “Care to Learn” – payments" in text
 
 
+def test_bad_pdfs_get_ledger_rows_and_good_pdfs_are_kept(tmp_path):
+    pdf = FIX / "pdf"
+    bad = {"truncated_behaviour_change_response.pdf": ("failed", "not a readable PDF"),
+           "encrypted_password.pdf": ("failed", "encrypted PDF (needs a password)"),
+           "empty.pdf": ("failed", "empty"),
+           "po_horizon_response_p1_notext.pdf": ("no-text", "needs OCR")}
+    good = ["behaviour_change_response_p1-2.pdf", "encrypted_empty_user_password.pdf"]
+    db = tmp_path / "c.db"
+    p = run_cli("ingest", *[pdf / n for n in [*bad, *good]], "-j", "2", db=db)
+    assert p.returncode == 3
+    for name in bad:  # one line per failed input, naming the file and the reason
+        assert sum(1 for ln in p.stderr.splitlines() if name in ln and ln.startswith("Error:")) == 1
+    led = {os.path.basename(r["path"]): r for r in csv.DictReader(io.StringIO(
+        run_cli("ledger", "-f", "csv", db=db, check=0).stdout))}
+    for name, (status, reason) in bad.items():
+        assert led[name]["status"] == status and reason in led[name]["reason"], led[name]
+    for name in good:
+        assert led[name]["status"] in ("ingested", "duplicate")
+    with Store.open(db) as s:
+        assert s.count_documents() >= 1
+
+
 def test_cli_docs_stats_ledger_formats(tmp_path):
     db = tmp_path / "c.db"
     run_cli("ingest", ING / "lay", "--manifest", ING / "MANIFEST.csv", "-j", "1", db=db, check=0)
