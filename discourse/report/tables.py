@@ -85,7 +85,11 @@ class Report:
     docs: list[_Doc]
     counts: dict[tuple[str, str], int]            # (doc_id, concept) -> count of kept mentions
     notes: list[str] = field(default_factory=list)
-    _tokens: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Caches, filled on first use by the token-level tables.
+    _tokens: dict[str, tuple] = field(default_factory=dict, repr=False)   # doc_id -> (lemmas, index)
+    _vocab_obj: Any = field(default=None, repr=False)
+    _mention_cache: dict | None = field(default=None, repr=False)
+    _embed_fn: Any = field(default=None, repr=False)
 
     # -- cells -------------------------------------------------------------------
     def cells(self) -> list[tuple[tuple[str, ...], str]]:
@@ -236,16 +240,16 @@ class Report:
         return self._tokens[doc_id]
 
     def _vocab(self):
-        if "_vocab" not in self._tokens:
+        if self._vocab_obj is None:
             import spacy
 
-            self._tokens["_vocab"] = spacy.blank("en").vocab
-        return self._tokens["_vocab"]
+            self._vocab_obj = spacy.blank("en").vocab
+        return self._vocab_obj
 
     def _mentions(self) -> dict[str, list[tuple[str, int, int, str]]]:
         """concept -> kept mentions (doc_id, first word index, last word index + 1, folded variant)."""
-        if "_mentions" in self._tokens:
-            return self._tokens["_mentions"]
+        if self._mention_cache is not None:
+            return self._mention_cache
         ids = {d.doc_id for d in self.docs}
         out: dict[str, list] = defaultdict(list)
         for r in self.store.conn.execute(
@@ -258,7 +262,7 @@ class Report:
             if not words:
                 continue
             out[r[1]].append((r[0], words[0], words[-1] + 1, fold_variant(r[4])))
-        self._tokens["_mentions"] = out
+        self._mention_cache = out
         return out
 
     def _windows(self, doc_id: str, spans: Iterable[tuple[int, int]], w: int) -> list[str]:
@@ -371,8 +375,8 @@ class Report:
 
     def _embedder(self):
         """TF-IDF -> TruncatedSVD fitted on passages of the selected corpus; returns a transform."""
-        if "_embed" in self._tokens:
-            return self._tokens["_embed"]
+        if self._embed_fn is not None:
+            return self._embed_fn
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_pipeline
@@ -387,7 +391,7 @@ class Report:
         svd = TruncatedSVD(n_components=dims, random_state=self.opts.seed)
         svd.fit(x)
         pipe = make_pipeline(tfidf, svd)
-        self._tokens["_embed"] = pipe.transform
+        self._embed_fn = pipe.transform
         return pipe.transform
 
 
