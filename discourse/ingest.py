@@ -378,6 +378,7 @@ class Ingester:
         self.on_event("pages", 0 if t.kind == "pdf" else res["pages"])
         fields = self._resolve(src, res["front_matter"], res["embedded"])
         doc_id = res["doc_id"]
+        raw_meta = {"front_matter": res["front_matter"], "embedded": res["embedded"], "encoding": res["encoding"]}
         with self.store.transaction():
             old = self.store.ledger_get(src.key)
             if old and old.doc_id and old.doc_id != doc_id:
@@ -387,8 +388,7 @@ class Ingester:
             if kept is None:
                 row = {
                     "doc_id": doc_id, "path": src.key, **fields,
-                    "raw_meta": {"front_matter": res["front_matter"], "embedded": res["embedded"],
-                                 "encoding": res["encoding"]},
+                    "raw_meta": raw_meta,
                     "extractor": res["extractor"], "extractor_version": res["extractor_version"],
                     "pages": res["pages"], "words": res["words"], "ws_words": res["ws_words"],
                     "chars": len(res["text"]), "quality": res["quality"], "ingested_at": now_iso(),
@@ -399,9 +399,7 @@ class Ingester:
                 self.store.update_document(doc_id, fields)
             elif src.key < kept:
                 # This path sorts first: it becomes the kept source, the other a duplicate.
-                self.store.update_document(doc_id, {"path": src.key, **fields, "raw_meta": {
-                    "front_matter": res["front_matter"], "embedded": res["embedded"],
-                    "encoding": res["encoding"]}})
+                self.store.update_document(doc_id, {"path": src.key, **fields, "raw_meta": raw_meta})
                 prev = self.store.ledger_get(kept)
                 if prev is not None:
                     self.store.ledger_put(kept, prev.path, "duplicate", f"same text as {src.key}", doc_id,

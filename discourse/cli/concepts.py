@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import List, Optional
 
 import typer
@@ -24,7 +25,7 @@ def lexicon_check(files: List[str] = typer.Argument(..., help="Lexicon YAML file
     with handle_errors():
         errors = [e for f in files for e in check_lexicon(f)]
         for e in errors:
-            print(f"Error: {e}", file=__import__("sys").stderr)
+            print(f"Error: {e}", file=sys.stderr)
         if errors:
             raise typer.Exit(1)
         note(f"{len(files)} lexicon file(s) OK")

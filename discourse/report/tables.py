@@ -14,6 +14,7 @@ module only groups documents and mentions into cells and calls them.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -481,8 +482,6 @@ def check_by(store: Store, by: Iterable[str]) -> tuple[str, ...]:
         raise UsageError("--by needs at least one column")
     known = set(DOC_FILTER_COLUMNS)
     for (meta,) in store.conn.execute("SELECT DISTINCT metadata FROM documents LIMIT 10000"):
-        import json
-
         known.update(json.loads(meta))
     for c in cols:
         if c not in known:
