@@ -42,7 +42,7 @@ def _ll_2x2(o11: float, o12: float, o21: float, o22: float) -> float | None:
     rows = (o11 + o12, o21 + o22)
     cols = (o11 + o21, o12 + o22)
     g2 = 0.0
-    for (i, j), o in zip(((0, 0), (0, 1), (1, 0), (1, 1)), cells):
+    for (i, j), o in zip(((0, 0), (0, 1), (1, 0), (1, 1)), cells, strict=False):
         if o > 0:
             g2 += o * math.log(o / (rows[i] * cols[j] / n))
     return max(0.0, 2.0 * g2)

@@ -25,7 +25,7 @@ def per_10k_doc_mean(counts: Sequence[float], words: Sequence[float]) -> float |
     """
     if len(counts) != len(words):
         raise ValueError("counts and words must have the same length")
-    rates = [c / w * 10_000 for c, w in zip(counts, words) if w > 0]
+    rates = [c / w * 10_000 for c, w in zip(counts, words, strict=False) if w > 0]
     if not rates:
         return None
     return sum(rates) / len(rates)

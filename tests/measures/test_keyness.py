@@ -49,3 +49,26 @@ def test_zero_count_conventions():
 def test_empty_corpus(fn):
     assert fn(1, 1, 0, 1000) is None
     assert fn(1, 1, 1000, 0) is None
+
+
+def test_p_value_is_never_rounded_to_zero():
+    # chi-square 1 df tail at G2 = 60: erfc(sqrt(30)) = 9.4857e-15 (R: pchisq(60, 1, lower.tail=FALSE))
+    assert p_value(60.0) == pytest.approx(9.4857e-15, rel=1e-4)
+    assert 0 < p_value(600.0) < 1e-100
+    assert p_value(0.0) == 1.0
+    assert p_value(3.841459) == pytest.approx(0.05, abs=1e-6)
+
+
+def test_bh_qvalues_worked_example():
+    from discourse.measures.keyness import bh_qvalues
+
+    # sorted p: 0.01, 0.03, 0.04, 0.5 (m = 4): 4p/rank = 0.04, 0.06, 0.0533, 0.5;
+    # then the running minimum from the top: 0.04, 0.0533, 0.0533, 0.5
+    q = bh_qvalues([0.01, None, 0.04, 0.03, 0.5])
+    assert q[1] is None
+    assert q[0] == pytest.approx(0.04)
+    assert q[2] == pytest.approx(0.16 / 3)
+    assert q[3] == pytest.approx(0.16 / 3)
+    assert q[4] == pytest.approx(0.5)
+    assert bh_qvalues([]) == []
+    assert bh_qvalues([0.9, 0.95]) == [pytest.approx(0.95), pytest.approx(0.95)]

@@ -44,3 +44,14 @@ def test_zero_variance():
     assert kendall_tau_b((2, 2, 2, 2)) is None
     assert sen_slope((2, 2, 2, 2)) == 0.0
     assert mann_kendall((1, 1, 2, 2)) is not None  # partial ties still fine
+
+
+def test_mk_min_p():
+    from discourse.measures.trend import mk_min_p
+
+    # n = 4: S = 6, Var = 4*3*13/18 = 8.667, Z = 5/2.944 = 1.698, p = 0.0894
+    assert mk_min_p(4) == pytest.approx(0.0894, abs=1e-4)
+    assert mk_min_p(5) == pytest.approx(0.0275, abs=1e-4)
+    assert mk_min_p(3) is None
+    # a strictly increasing series reaches exactly that p
+    assert mann_kendall((1, 2, 3, 4)).p == pytest.approx(mk_min_p(4))
