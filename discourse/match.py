@@ -30,12 +30,12 @@ import numpy as np
 from spacy.attrs import LOWER, SENT_START
 from spacy.tokens import Doc
 
-from .lexicon import JOINERS, Lexicon, norm_key, pattern_holds
+from .chars import JOIN_FOLD, JOINERS
+from .lexicon import Lexicon, norm_key, pattern_holds
 
 SENT_CAP = 60  # tokens either side of the match
 
-_CASE_TRANS = {ord(c): None for c in JOINERS | {"\u00ad"}}
-_CASE_TRANS[ord("\u2019")] = "'"
+_CASE_TRANS = JOIN_FOLD
 
 
 @dataclass(frozen=True)

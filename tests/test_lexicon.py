@@ -1,4 +1,6 @@
-"""Lexicon loading, validation (file:line errors), hashing and the pattern language."""
+"""Lexicon loading, validation (file:line errors), hashing and terms.
+
+The pattern language is tested in test_lexicon_patterns.py."""
 
 from __future__ import annotations
 
@@ -15,7 +17,6 @@ from discourse.lexicon import (
     Concept,
     Lexicon,
     check_lexicon,
-    compile_pattern,
     compile_term,
     expand_variants,
     load_lexicon,
@@ -193,7 +194,7 @@ def test_same_variant_in_two_concepts_is_an_error(tmp_path):
     assert err.startswith(f"{f}:5: concept 'b'") and "concept 'a'" in err
 
 
-# ------------------------------------------------------------ terms/patterns
+# ------------------------------------------------------------------- terms
 
 def test_compile_term_alternation_optional_word_and_lemma():
     v, w = compile_term("capacity of (the|local|) community")
@@ -211,28 +212,13 @@ def test_compile_term_alternation_optional_word_and_lemma():
         compile_term("co-*production")
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("radio", "no MATCH"),
-    ("MATCH", "nothing but MATCH"),
-    ("{0,3} MATCH", "only gaps"),
-    ("radio {0,99} MATCH", "wider than"),
-    ("radio {a} MATCH", "bad gap"),
-    ("(radio|tv MATCH", "unbalanced"),
-    ("radio|tv MATCH", "outside a group"),
-    ("() MATCH", "empty group"),
-    ("MATCHING radio", "unknown keyword"),
-    ("(MATCH|radio)", "inside a group"),
-    ("lemma: MATCH", "bad lemma word"),
-    ("* MATCH", "bare '*'"),
-])
-def test_bad_patterns(text, reason):
-    with pytest.raises(ValueError, match=re.escape(reason)):
-        compile_pattern(text)
+def test_package_layout_and_reexports():
+    import discourse.lexicon as lexicon
+    from discourse import chars
+    from discourse.lexicon import loader, model, patterns, terms
 
-
-def test_pattern_structure():
-    p = compile_pattern("(film|radio station) {0,3} MATCH:cap lemma:trust CAP")
-    assert p.match_cap
-    assert len(p.before) == 2 and len(p.after) == 2
-    assert p.rbefore[0] == p.before[1]            # nearest element first
-    assert compile_pattern("public-private MATCH").before[0].options[0][1].value == frozenset({"private"})
+    assert lexicon.JOINERS is chars.JOINERS
+    assert lexicon.Lexicon is model.Lexicon and lexicon.load_lexicon is loader.load_lexicon
+    assert lexicon.compile_pattern is patterns.compile_pattern and lexicon.compile_term is terms.compile_term
+    assert "File format" in (lexicon.__doc__ or "")
+    assert DEFAULT_LEXICON.is_file() and DEFAULT_LEXICON.name == "adult-social-care.yaml"

@@ -1,0 +1,456 @@
+"""Reading a lexicon file: the YAML walk, validation with ``file:line`` errors, and the content hash.
+
+Validation goes on after an error so that :func:`check_lexicon` can list
+every problem in a file at once. Each reader below records its problems in a
+:class:`_Collector` and returns ``None`` (or a default) for a value it could
+not read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import LexiconError
+from .model import DEFAULT_FAMILY, Concept, Exclude, Lexicon, Term
+from .patterns import Pattern, compile_pattern
+from .terms import compile_term
+
+# The default lexicon ships inside the package (discourse/lexicons is a link
+# to the repository's lexicons/ in a source tree). Resolved, so the path
+# recorded with results is the file's real location, as it always was.
+DEFAULT_LEXICON = Path(str(files("discourse") / "lexicons" / "adult-social-care.yaml")).resolve()
+DEFAULT_LEXICON_DIR = DEFAULT_LEXICON.parent
+
+_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+TOP_KEYS = {"name", "version", "description", "concepts"}
+CONCEPT_KEYS = {"id", "label", "family", "description", "terms", "exclude", "sources"}
+TERM_KEYS = {"phrase", "lemma", "context", "unless", "match_case"}
+EXCLUDE_KEYS = {"pattern", "reason", "scope"}
+CONTEXT_KEYS = {"pattern", "scope"}
+
+Fields = dict[str, tuple[yaml.Node, yaml.Node]]  # key -> (key node, value node)
+
+
+class _Collector:
+    def __init__(self, path: str):
+        self.path = path
+        self.errors: list[tuple[int, str]] = []
+
+    def add(self, node_or_line: yaml.Node | int, reason: str) -> None:
+        line = node_or_line if isinstance(node_or_line, int) else _line(node_or_line)
+        self.errors.append((line, reason))
+
+    def messages(self) -> list[str]:
+        return [f"{self.path}:{ln}: {r}" for ln, r in self.errors]
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None and node.start_mark else 1
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """Construct a scalar node's Python value (safe types only)."""
+    c = yaml.constructor.SafeConstructor()
+    return c.construct_object(node, deep=True)
+
+
+# --------------------------------------------------------------------------
+# field readers
+
+
+def _mapping(node: yaml.Node, col: _Collector, what: str, allowed: set[str]) -> Fields | None:
+    """A MappingNode as {key: (key_node, value_node)}; reports duplicates and
+    unknown keys. Returns None if ``node`` is not a mapping."""
+    if not isinstance(node, yaml.MappingNode):
+        col.add(node, f"{what} must be a mapping")
+        return None
+    out: Fields = {}
+    for kn, vn in node.value:
+        if not isinstance(kn, yaml.ScalarNode):
+            col.add(kn, f"{what}: keys must be plain strings")
+            continue
+        k = kn.value
+        if k in out:
+            col.add(kn, f"{what}: duplicate key {k!r}")
+            continue
+        if k not in allowed:
+            col.add(kn, f"{what}: unknown key {k!r} (allowed: {', '.join(sorted(allowed))})")
+            continue
+        out[k] = (kn, vn)
+    return out
+
+
+def _str(node: yaml.Node, col: _Collector, what: str, required: bool = True) -> str | None:
+    """A scalar as a stripped string (numbers are written as strings); None
+    if it is not one, or if it is empty and ``required``."""
+    if not isinstance(node, yaml.ScalarNode):
+        col.add(node, f"{what} must be a string")
+        return None
+    val = _scalar(node)
+    if val is None:
+        if required:
+            col.add(node, f"{what} is empty")
+        return None
+    if isinstance(val, bool) or not isinstance(val, (str, int, float)):
+        col.add(node, f"{what} must be a string")
+        return None
+    s = str(val).strip()
+    if required and not s:
+        col.add(node, f"{what} is empty")
+        return None
+    return s
+
+
+def _opt_str(m: Fields, key: str, col: _Collector, what: str, default: str, required: bool = True) -> str:
+    """An optional string field; ``default`` when it is absent, empty or invalid."""
+    if key not in m:
+        return default
+    return _str(m[key][1], col, what, required=required) or default
+
+
+def _opt_bool(m: Fields, key: str, col: _Collector, what: str) -> bool:
+    """An optional true/false field; False when it is absent or invalid."""
+    if key not in m:
+        return False
+    vn = m[key][1]
+    v = _scalar(vn) if isinstance(vn, yaml.ScalarNode) else None
+    if not isinstance(v, bool):
+        col.add(vn, f"{what}: {key} must be true or false")
+        return False
+    return v
+
+
+def _opt_positive_int(m: Fields, key: str, col: _Collector, default: int) -> int:
+    """An optional positive integer field; ``default`` when absent or invalid."""
+    if key not in m:
+        return default
+    vn = m[key][1]
+    v = _scalar(vn) if isinstance(vn, yaml.ScalarNode) else None
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        col.add(vn, f"{key} must be a positive integer")
+        return default
+    return v
+
+
+def _list(m: Fields, key: str, parent: yaml.Node, col: _Collector, *, not_list: str,
+          missing: str | None = None, empty: str | None = None) -> list[yaml.Node] | None:
+    """The item nodes of a list field, or None after recording an error.
+
+    ``missing``/``empty`` are the errors for an absent field (reported on
+    ``parent``) and for an empty list; without them, either is an empty list.
+    """
+    if key not in m:
+        if missing is not None:
+            col.add(parent, missing)
+            return None
+        return []
+    node = m[key][1]
+    if not isinstance(node, yaml.SequenceNode):
+        col.add(node, not_list)
+        return None
+    if not node.value and empty is not None:
+        col.add(node, empty)
+        return None
+    return list(node.value)
+
+
+def _compiled(text: str, node: yaml.Node, scope: str, col: _Collector, what: str) -> Pattern | None:
+    try:
+        return compile_pattern(text, _line(node), scope)
+    except ValueError as e:
+        col.add(node, f"{what}: bad pattern {text!r}: {e}")
+        return None
+
+
+# --------------------------------------------------------------------------
+# terms and their context patterns
+
+
+def _patterns(node: yaml.Node, col: _Collector, what: str) -> tuple[Pattern, ...]:
+    """A ``context``/``unless`` value: one pattern or a list of them."""
+    nodes = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    if isinstance(node, yaml.SequenceNode) and not nodes:
+        col.add(node, f"{what}: empty list")
+    out = []
+    for pn in nodes:
+        p = _context_pattern(pn, col, what)
+        if p is not None:
+            out.append(p)
+    return tuple(out)
+
+
+def _context_pattern(pn: yaml.Node, col: _Collector, what: str) -> Pattern | None:
+    """A pattern written as a string or as ``{pattern: ..., scope: ...}``."""
+    scope = "sentence"
+    if isinstance(pn, yaml.MappingNode):
+        m = _mapping(pn, col, what, CONTEXT_KEYS)
+        if m is None:
+            return None
+        if "pattern" not in m:
+            col.add(pn, f"{what}: no 'pattern'")
+            return None
+        scope = _opt_str(m, "scope", col, f"{what}: scope", "sentence")
+        pn = m["pattern"][1]
+    s = _str(pn, col, what)
+    if s is None:
+        return None
+    return _compiled(s, pn, scope, col, what)
+
+
+def _term(node: yaml.Node, col: _Collector, cid: str) -> Term | None:
+    what = f"concept {cid!r}: term"
+    line = _line(node)
+    lemma = False
+    match_case = False
+    context: tuple[Pattern, ...] = ()
+    unless: tuple[Pattern, ...] = ()
+    if isinstance(node, yaml.ScalarNode):
+        text = _str(node, col, what)
+    else:
+        m = _mapping(node, col, what, TERM_KEYS)
+        if m is None:
+            return None
+        if ("phrase" in m) == ("lemma" in m):
+            col.add(node, f"{what}: give exactly one of 'phrase' or 'lemma'")
+            return None
+        lemma = "lemma" in m
+        text = _str(m["lemma" if lemma else "phrase"][1], col, what)
+        match_case = _opt_bool(m, "match_case", col, what)
+        if match_case and lemma:
+            col.add(m["match_case"][1], f"{what}: match_case cannot be combined with lemma")
+            match_case = False
+        if "context" in m:
+            context = _patterns(m["context"][1], col, f"concept {cid!r}: context")
+        if "unless" in m:
+            unless = _patterns(m["unless"][1], col, f"concept {cid!r}: unless")
+    if text is None:
+        return None
+    try:
+        variants, written = compile_term(text, lemma=lemma, match_case=match_case)
+    except ValueError as e:
+        col.add(line, f"{what} {text!r}: {e}")
+        return None
+    return Term(text=text, lemma=lemma, match_case=match_case, context=context,
+                line=line, variants=variants, written=written, unless=unless)
+
+
+# --------------------------------------------------------------------------
+# concepts
+
+
+def _concept_name(node: yaml.Node) -> str:
+    """How to name a concept in errors before its mapping is checked."""
+    if isinstance(node, yaml.MappingNode):
+        for kn, vn in node.value:
+            if isinstance(kn, yaml.ScalarNode) and kn.value == "id" and isinstance(vn, yaml.ScalarNode):
+                return f"concept {vn.value!r}"
+    return "concept"
+
+
+def _concept_id(m: Fields, col: _Collector, ids: dict[str, int]) -> tuple[str | None, bool]:
+    """The concept's id (None if unreadable) and whether it is valid and new."""
+    idn = m["id"][1]
+    cid = _str(idn, col, "concept id")
+    if cid is None:
+        return None, False
+    ok = True
+    if not _ID_RE.match(cid):
+        col.add(idn, f"concept id {cid!r}: use letters, digits, '-' and '_' only")
+        ok = False
+    if cid in ids:
+        col.add(idn, f"duplicate concept id {cid!r} (first on line {ids[cid]})")
+        ok = False
+    else:
+        ids[cid] = _line(idn)
+    return cid, ok
+
+
+def _exclude(node: yaml.Node, col: _Collector, cid: str) -> Exclude | None:
+    what = f"concept {cid!r}"
+    m = _mapping(node, col, f"{what}: exclude", EXCLUDE_KEYS)
+    if m is None:
+        return None
+    if "pattern" not in m:
+        col.add(node, f"{what}: exclude without a 'pattern'")
+        return None
+    pn = m["pattern"][1]
+    text = _str(pn, col, f"{what}: exclude pattern")
+    reason = _opt_str(m, "reason", col, f"{what}: exclude reason", "")
+    scope = _opt_str(m, "scope", col, f"{what}: exclude scope", "sentence")
+    if text is None:
+        return None
+    pattern = _compiled(text, pn, scope, col, what)
+    if pattern is None:
+        return None
+    return Exclude(pattern=pattern, reason=reason or text, line=_line(node))
+
+
+def _concept(node: yaml.Node, col: _Collector, ids: dict[str, int]) -> Concept | None:
+    m = _mapping(node, col, _concept_name(node), CONCEPT_KEYS)
+    if m is None:
+        return None
+    if "id" not in m:
+        col.add(node, "concept without an 'id'")
+        return None
+    cid, ok = _concept_id(m, col, ids)
+    if cid is None:
+        return None
+    what = f"concept {cid!r}"
+    label = _opt_str(m, "label", col, f"{what}: label", cid)
+    family = _opt_str(m, "family", col, f"{what}: family", DEFAULT_FAMILY)
+    description = _opt_str(m, "description", col, f"{what}: description", "", required=False)
+
+    terms: list[Term] = []
+    term_nodes = _list(m, "terms", node, col, not_list=f"{what}: 'terms' must be a list",
+                       missing=f"{what} has no terms", empty=f"{what} has no terms")
+    if term_nodes is None:
+        ok = False
+    for n in term_nodes or ():
+        t = _term(n, col, cid)
+        if t is None:
+            ok = False
+        else:
+            terms.append(t)
+
+    excludes: list[Exclude] = []
+    for n in _list(m, "exclude", node, col, not_list=f"{what}: 'exclude' must be a list") or ():
+        e = _exclude(n, col, cid)
+        if e is not None:
+            excludes.append(e)
+    sources: list[str] = []
+    for n in _list(m, "sources", node, col, not_list=f"{what}: 'sources' must be a list of strings") or ():
+        s = _str(n, col, f"{what}: source")
+        if s is not None:
+            sources.append(s)
+    if not ok:
+        return None
+    return Concept(id=cid, label=label, family=family, description=description,
+                   terms=tuple(terms), excludes=tuple(excludes), sources=tuple(sources),
+                   line=_line(node))
+
+
+def _check_shared_terms(concepts: list[Concept], col: _Collector) -> None:
+    """The same unconditional variant in two concepts: the second could never
+    match (ties go to the first concept), so it is an error."""
+    owner: dict[tuple[str, ...], tuple[str, int]] = {}
+    for c in concepts:
+        for t in c.terms:
+            if t.context or t.unless:
+                continue
+            for v in t.variants:
+                key = tuple(x.lower() for x in v)
+                if key in owner and owner[key][0] != c.id:
+                    oid, oline = owner[key]
+                    col.add(t.line, f"concept {c.id!r}: term {t.text!r} also matches "
+                                    f"{' '.join(v)!r} of concept {oid!r} (line {oline})")
+                    break
+                owner.setdefault(key, (c.id, t.line))
+
+
+# --------------------------------------------------------------------------
+# the file
+
+
+def _yaml_error(e: yaml.YAMLError, label: str) -> str:
+    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    reason = getattr(e, "problem", None) or str(e).splitlines()[0]
+    ctx = getattr(e, "context", None)
+    cmark = getattr(e, "context_mark", None)
+    if ctx and cmark is not None and cmark.line + 1 != line:
+        ctx = f"{ctx} that starts on line {cmark.line + 1}"
+    msg = f"invalid YAML: {reason}" + (f" ({ctx})" if ctx else "")
+    return f"{label}:{line}: {msg}"
+
+
+def _read_yaml(path: Path, label: str) -> tuple[yaml.Node, Any] | str:
+    """The file's root node and its constructed data, or the error message."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return f"{label}:1: cannot read lexicon: {e.strerror or e}"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        return f"{label}:{line}: not UTF-8 text"
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as e:
+        return _yaml_error(e, label)
+    if root is None:
+        return f"{label}:1: empty lexicon file"
+    return root, data
+
+
+def _concepts(top: Fields, root: yaml.Node, col: _Collector) -> list[Concept]:
+    nodes = _list(top, "concepts", root, col, not_list="'concepts' must be a list",
+                  missing="no 'concepts' list", empty="'concepts' is empty")
+    concepts: list[Concept] = []
+    ids: dict[str, int] = {}
+    for n in nodes or ():
+        c = _concept(n, col, ids)
+        if c is not None:
+            concepts.append(c)
+    _check_shared_terms(concepts, col)
+    return concepts
+
+
+def _parse(path: Path, label: str) -> tuple[Lexicon | None, list[str]]:
+    """Parse and validate; returns (lexicon or None, error messages)."""
+    read = _read_yaml(path, label)
+    if isinstance(read, str):
+        return None, [read]
+    root, data = read
+    col = _Collector(label)
+    top = _mapping(root, col, "lexicon", TOP_KEYS)
+    if top is None:
+        return None, col.messages()
+    name = _opt_str(top, "name", col, "name", path.stem)
+    version = _opt_positive_int(top, "version", col, 1)
+    description = _opt_str(top, "description", col, "description", "", required=False)
+    concepts = _concepts(top, root, col)
+    col.errors.sort(key=lambda e: e[0])
+    if col.errors:
+        return None, col.messages()
+    canon = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    lex = Lexicon(name=name, version=version, path=str(path), concepts=tuple(concepts),
+                  content_hash=hashlib.sha256(canon.encode("utf-8")).hexdigest(),
+                  description=description, canonical_json=canon)
+    return lex, []
+
+
+def _resolve(path: str | Path | None) -> Path:
+    return DEFAULT_LEXICON if path is None else Path(path)
+
+
+def check_lexicon(path: str | Path | None = None) -> list[str]:
+    """Every problem in a lexicon file, each ``"file:line: reason"``, sorted by
+    line. An empty list means the file loads."""
+    p = _resolve(path)
+    _, errors = _parse(p, str(p))
+    return errors
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Load and validate a lexicon (None: the shipped default). Raises
+    :class:`LexiconError` with the first problem (``file:line: reason``)."""
+    p = _resolve(path)
+    lex, errors = _parse(p, str(p))
+    if errors:
+        hint = f"{len(errors)} problems in this file in all" if len(errors) > 1 else None
+        raise LexiconError(errors[0], hint=hint)
+    assert lex is not None
+    return lex
