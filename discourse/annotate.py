@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from .store import Store, now_iso, page_of
+from .store import MentionRow, Store, page_of
+
+if TYPE_CHECKING:
+    from .match import Mention
 
 BATCH = 25
 
@@ -31,9 +35,7 @@ def ensure_mentions(store: Store, lexicon, *, model: str | None = None,
                     on_progress: Callable[[int, int], None] | None = None) -> str:
     """Match every document not yet matched with ``lexicon``; return the mention key."""
     key = mention_key(lexicon, model)
-    todo = [r[0] for r in store.conn.execute(
-        "SELECT doc_id FROM documents WHERE doc_id NOT IN "
-        "(SELECT doc_id FROM mention_runs WHERE lexicon_hash=?) ORDER BY doc_id", (key,))]
+    todo = store.unmatched_documents(key)
     _register(store, lexicon, key, model)
     if not todo:
         return key
@@ -45,7 +47,8 @@ def ensure_mentions(store: Store, lexicon, *, model: str | None = None,
     done = 0
     for i in range(0, len(todo), BATCH):
         batch = todo[i:i + BATCH]
-        rows, runs = [], []
+        rows: list[MentionRow] = []
+        runs: list[tuple[str, int]] = []
         for doc_id in batch:
             text, starts = store.text(doc_id)
             if model:
@@ -53,26 +56,31 @@ def ensure_mentions(store: Store, lexicon, *, model: str | None = None,
             else:
                 doc = doc_from_bytes(store.docbin(doc_id), nlp.vocab)
             found = matcher(doc)
-            for m in found:
-                rows.append((key, doc_id, m.concept, m.variant, m.start_char, m.end_char, m.start_token,
-                             m.end_token, page_of(starts, m.start_char), m.sent_start_char, m.sent_end_char,
-                             int(m.excluded), m.exclude_reason))
-            runs.append((key, doc_id, len(found)))
+            rows.extend(mention_row(doc_id, m, starts) for m in found)
+            runs.append((doc_id, len(found)))
         with store.transaction():
-            store.conn.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-            store.conn.executemany("INSERT OR REPLACE INTO mention_runs VALUES (?,?,?)", runs)
+            store.insert_mentions(key, rows)
+            store.record_mention_runs(key, runs)
         done += len(batch)
         if on_progress:
             on_progress(done, len(todo))
     return key
 
 
+def mention_row(doc_id: str, m: Mention, page_starts: list[int]) -> MentionRow:
+    """The stored row of a matcher's mention in ``doc_id`` (pages from ``page_starts``)."""
+    return MentionRow(
+        doc_id=doc_id, concept=m.concept, variant=m.variant, start_char=m.start_char, end_char=m.end_char,
+        start_token=m.start_token, end_token=m.end_token, page=page_of(page_starts, m.start_char),
+        sent_start=m.sent_start_char, sent_end=m.sent_end_char, excluded=m.excluded,
+        exclude_reason=m.exclude_reason,
+    )
+
+
 def _register(store: Store, lexicon, key: str, model: str | None) -> None:
     content = json.dumps({"lexicon": lexicon.canonical(), "model": model}, ensure_ascii=False, sort_keys=True)
     with store.transaction():
-        store.conn.execute(
-            "INSERT OR IGNORE INTO lexicons(lexicon_hash,name,version,path,content,created_at) VALUES (?,?,?,?,?,?)",
-            (key, lexicon.name, str(lexicon.version), str(lexicon.path), content, now_iso()))
+        store.register_lexicon(key, lexicon.name, str(lexicon.version), str(lexicon.path), content)
 
 
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})

@@ -1,8 +1,9 @@
-"""Keyword-in-context concordances of stored mentions."""
+"""Look at stored mentions: keyword-in-context rows and the variants attested in the corpus."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .annotate import ensure_mentions, fold_variant
 from .errors import DiscourseError
@@ -11,6 +12,7 @@ from .store.query import doc_where
 
 KWIC_COLUMNS = ["doc_id", "title", "date", "year", "source_type", "page", "left", "match", "right", "concept",
                 "variant", "excluded", "exclude_reason", "start_char", "end_char", "path"]
+ATTESTED_COLUMNS = ["concept", "family", "variant", "count", "excluded", "docs"]
 
 
 def check_concept(lexicon, concept: str) -> None:
@@ -35,10 +37,7 @@ def kwic(store: Store, lexicon, concept: str, *, window: int = 10, where: list[s
     check_concept(lexicon, concept)
     key = ensure_mentions(store, lexicon, model=model)
     cond, params = doc_where(where, year_from, year_to, alias="d")
-    sql = ("SELECT m.*, d.title, d.date, d.year, d.source_type, d.path FROM mentions m "
-           "JOIN documents d ON d.doc_id = m.doc_id WHERE m.lexicon_hash=? AND m.concept=? "
-           + ("" if include_excluded else "AND m.excluded=0 ") + f"AND {cond} ORDER BY d.path, m.start_char")
-    rows = store.conn.execute(sql, [key, concept, *params]).fetchall()
+    rows = store.kwic_rows(key, concept, cond, params, include_excluded=include_excluded)
     texts: dict[str, str] = {}
     out = []
     for r in rows:
@@ -60,3 +59,23 @@ def kwic(store: Store, lexicon, concept: str, *, window: int = 10, where: list[s
     elif sort == "date":
         out.sort(key=lambda x: (x["date"] or "9999", x["path"], x["start_char"]))
     return iter(out[:limit] if limit else out)
+
+
+def attested_variants(store: Store, lexicon) -> list[dict[str, Any]]:
+    """The variants of each concept found in the corpus (folded, see :func:`fold_variant`).
+
+    One row per (concept, variant) with :data:`ATTESTED_COLUMNS`: kept and
+    excluded mention counts and the number of documents; ordered by the
+    lexicon's concept order, then most kept mentions first, then variant.
+    """
+    key = ensure_mentions(store, lexicon)
+    counts: dict[tuple[str, str], list[Any]] = {}
+    for concept, variant, excluded, doc_id in store.attested_variants(key):
+        c = counts.setdefault((concept, fold_variant(variant)), [0, 0, set()])
+        c[1 if excluded else 0] += 1
+        c[2].add(doc_id)
+    order = {c.id: i for i, c in enumerate(lexicon.concepts)}
+    ranked = sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), -kv[1][0], kv[0][1]))
+    return [{"concept": concept, "family": lexicon.concept(concept).family, "variant": variant,
+             "count": kept, "excluded": excluded, "docs": len(docs)}
+            for (concept, variant), (kept, excluded, docs) in ranked]

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from discourse.errors import StoreError
-from discourse.store import Store, page_of
+from discourse.store import MentionRow, Store, page_of
 from discourse.store.schema import SCHEMA_VERSION
 
 
@@ -47,3 +47,115 @@ def test_failed_transaction_writes_nothing(tmp_path):
                 s.ledger_put("/x", "/x", "failed", "boom")
                 raise RuntimeError("interrupted")
         assert s.ledger_get("/x") is None
+
+
+# -- named queries: the store is the only owner of SQL ------------------------------------------
+
+def _doc(s, doc_id, *, path=None, source_type="lay", year=2020, pages=1, words=10, metadata=None):
+    row = {"doc_id": doc_id, "path": path or f"/c/{doc_id}.txt", "title": doc_id, "date": str(year) if year else None,
+           "year": year, "date_source": "cli" if year else "none", "source_type": source_type,
+           "metadata": metadata or {}, "extractor": "text", "extractor_version": "1", "pages": pages,
+           "words": words, "ws_words": words, "chars": 5 * words, "ingested_at": "2024-01-01T00:00:00Z"}
+    s.insert_document(row, "x " * words, [0], "nlp", words, b"")
+
+
+def _mention(doc_id, concept, start, *, variant="co-production", excluded=False, reason=None):
+    return MentionRow(doc_id=doc_id, concept=concept, variant=variant, start_char=start,
+                      end_char=start + len(variant), start_token=start // 2, end_token=start // 2 + 1, page=1,
+                      sent_start=0, sent_end=start + 40, excluded=excluded, exclude_reason=reason)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store.open(tmp_path / "c.db") as s:
+        with s.transaction():
+            _doc(s, "d1", path="/c/b.txt", metadata={"corpus": "x", "region": "north"})
+            _doc(s, "d2", path="/c/a.txt", source_type="government", year=2010, pages=3, words=30,
+                 metadata={"corpus": "y", "tier": 1})
+            _doc(s, "d3", source_type=None, year=None)
+        yield s
+
+
+def test_mentions_are_written_by_column_and_read_back(store):
+    assert store.unmatched_documents("k") == ["d1", "d2", "d3"]
+    with store.transaction():
+        store.register_lexicon("k", "lex", "1", "/lex.yaml", "{}")
+        store.register_lexicon("k", "other", "2", "/other.yaml", "{}")  # the first registration is kept
+        store.insert_mentions("k", [
+            _mention("d2", "co-production", 50),
+            _mention("d1", "co-production", 30, variant="Co-Production"),
+            _mention("d1", "co-production", 10),
+            _mention("d1", "partnership", 20, variant="partnership", excluded=True, reason="a name"),
+        ])
+        store.record_mention_runs("k", [("d1", 3), ("d2", 1)])
+    assert store.unmatched_documents("k") == ["d3"]
+    assert store.unmatched_documents("other") == ["d1", "d2", "d3"]
+    assert list(store.mention_counts("k")) == [("d1", "co-production", 2), ("d2", "co-production", 1)]
+    assert list(store.kept_mentions("k")) == [
+        ("d1", "co-production", 5, 6, "co-production", 10, 23),
+        ("d1", "co-production", 15, 16, "Co-Production", 30, 43),
+        ("d2", "co-production", 25, 26, "co-production", 50, 63),
+    ]
+    assert sorted(store.attested_variants("k")) == [
+        ("co-production", "Co-Production", False, "d1"), ("co-production", "co-production", False, "d1"),
+        ("co-production", "co-production", False, "d2"), ("partnership", "partnership", True, "d1"),
+    ]
+    assert list(store.mention_counts("other")) == []
+
+
+def test_kwic_rows_join_documents_and_filter(store):
+    with store.transaction():
+        store.insert_mentions("k", [_mention("d1", "c", 10), _mention("d2", "c", 5),
+                                    _mention("d1", "c", 2, excluded=True, reason="r")])
+    rows = store.kwic_rows("k", "c")
+    assert [(r["path"], r["start_char"]) for r in rows] == [("/c/a.txt", 5), ("/c/b.txt", 10)]
+    assert rows[0]["source_type"] == "government" and rows[0]["year"] == 2010 and rows[0]["excluded"] == 0
+    rows = store.kwic_rows("k", "c", "d.source_type = ?", ["lay"], include_excluded=True)
+    assert [(r["start_char"], r["excluded"], r["exclude_reason"]) for r in rows] == [(2, 1, "r"), (10, 0, None)]
+    assert store.kwic_rows("k", "other") == []
+
+
+def test_corpus_stats_and_ledger_counts(store):
+    with store.transaction():
+        store.ledger_put("/c/a.txt", "/c/a.txt", "ingested", doc_id="d2")
+        store.ledger_put("/c/b.txt", "/c/b.txt", "ingested", doc_id="d1")
+        store.ledger_put("/c/z.pdf", "/c/z.pdf", "no-text", "scanned")
+    st = store.corpus_stats()
+    assert st.rows == [
+        {"source_type": "government", "year": 2010, "docs": 1, "pages": 3, "words": 30, "ws_words": 30},
+        {"source_type": "lay", "year": 2020, "docs": 1, "pages": 1, "words": 10, "ws_words": 10},
+        {"source_type": None, "year": None, "docs": 1, "pages": 1, "words": 10, "ws_words": 10},
+    ]
+    assert (st.documents, st.pages, st.words) == (3, 5, 50)
+    assert st.ledger == store.ledger_status_counts() == {"ingested": 2, "no-text": 1}
+    assert st.summary() == "total: 3 documents, 5 pages, 50 words; ledger: 2 ingested, 1 no-text"
+
+
+def test_corpus_stats_of_an_empty_store(tmp_path):
+    with Store.open(tmp_path / "c.db") as s:
+        st = s.corpus_stats()
+    assert (st.rows, st.documents, st.pages, st.words, st.ledger) == ([], 0, 0, 0, {})
+    assert st.summary() == "total: 0 documents, 0 pages, 0 words; ledger: "
+
+
+def test_metadata_keys_cover_every_document(store):
+    assert store.metadata_keys() == {"corpus", "region", "tier"}
+    with store.transaction():  # no cap on the number of documents read
+        for i in range(10_050):
+            store.conn.execute(
+                "INSERT INTO documents(doc_id,path,date_source,metadata,extractor,extractor_version,pages,words,"
+                "ws_words,chars,ingested_at) VALUES (?,?,'none','{}','t','1',1,1,1,1,'')", (f"e{i:05d}", f"/e/{i}"))
+        _doc(s=store, doc_id="last", metadata={"late_key": "v"})
+    assert store.metadata_keys() == {"corpus", "region", "tier", "late_key"}
+
+
+def test_ledger_keys_for_doc_and_rows_by_status(store):
+    with store.transaction():
+        for key, status, doc in [("/c/b", "duplicate", "d1"), ("/c/a", "ingested", "d1"),
+                                 ("/c/c", "duplicate", "d1"), ("/c/x", "ingested", "d2")]:
+            store.ledger_put(key, key, status, doc_id=doc)
+    assert store.ledger_keys_for_doc("d1", "/c/a") == ["/c/b", "/c/c"]
+    assert store.ledger_keys_for_doc("d1", "/c/none") == ["/c/a", "/c/b", "/c/c"]
+    assert store.ledger_keys_for_doc("d9", "/c/a") == []
+    assert [r.key for r in store.ledger_rows("duplicate")] == ["/c/b", "/c/c"]
+    assert [r.key for r in store.ledger_rows()] == ["/c/a", "/c/b", "/c/c", "/c/x"]

@@ -50,23 +50,11 @@ def lexicon_show(
                     for c in lex.concepts for v in expand_variants(c)]
             emit(["concept", "family", "label", "variant"], rows, fmt, output, title=f"{lex.name} v{lex.version}")
             return
-        from ..annotate import ensure_mentions, fold_variant
+        from ..kwic import ATTESTED_COLUMNS, attested_variants
         from ..store import Store
 
         with Store.open(db_path(db), create=False) as store:
-            key = ensure_mentions(store, lex)
-            counts: dict[tuple, list] = {}
-            for r in store.conn.execute("SELECT concept, variant, excluded, doc_id FROM mentions "
-                                        "WHERE lexicon_hash=?", (key,)):
-                k = (r[0], fold_variant(r[1]))
-                c = counts.setdefault(k, [0, 0, set()])
-                c[1 if r[2] else 0] += 1
-                c[2].add(r[3])
-            order = {c.id: i for i, c in enumerate(lex.concepts)}
-            rows = [{"concept": k[0], "family": lex.concept(k[0]).family, "variant": k[1], "count": v[0],
-                     "excluded": v[1], "docs": len(v[2])}
-                    for k, v in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), -kv[1][0], kv[0][1]))]
-            emit(["concept", "family", "variant", "count", "excluded", "docs"], rows, fmt, output,
+            emit(ATTESTED_COLUMNS, attested_variants(store, lex), fmt, output,
                  title=f"attested variants ({lex.name})")
 
 

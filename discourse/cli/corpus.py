@@ -133,7 +133,7 @@ def ledger(
         check_format(fmt)
         with Store.open(db_path(db), create=False) as store:
             rows = ({"path": r.key, **{c: getattr(r, c) for c in LEDGER_COLUMNS if c != "path"}}
-                    for r in store.ledger_rows() if status is None or r.status == status)
+                    for r in store.ledger_rows(status))
             emit(LEDGER_COLUMNS, rows, fmt, output, title="ledger")
 
 
@@ -149,13 +149,6 @@ def stats(
     with handle_errors():
         check_format(fmt)
         with Store.open(db_path(db), create=False) as store:
-            rows = [dict(r) for r in store.conn.execute(
-                "SELECT source_type, year, count(*) AS docs, sum(pages) AS pages, sum(words) AS words, "
-                "sum(ws_words) AS ws_words FROM documents GROUP BY source_type, year "
-                "ORDER BY source_type IS NULL, source_type, year IS NULL, year")]
-            emit(STATS_COLUMNS, rows, fmt, output, title="corpus by source_type and year")
-            tot = store.conn.execute("SELECT count(*), coalesce(sum(pages),0), coalesce(sum(words),0) "
-                                     "FROM documents").fetchone()
-            led = dict(store.conn.execute("SELECT status, count(*) FROM ledger GROUP BY status").fetchall())
-            note(f"total: {tot[0]} documents, {tot[1]} pages, {tot[2]} words; ledger: "
-                 + ", ".join(f"{v} {k}" for k, v in sorted(led.items())))
+            st = store.corpus_stats()
+            emit(STATS_COLUMNS, st.rows, fmt, output, title="corpus by source_type and year")
+            note(st.summary())

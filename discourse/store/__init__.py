@@ -4,6 +4,9 @@ Workers never write: they return results, and the process that opened the
 store writes each document (document row, text, tokens and ledger rows) in a
 single transaction, so Ctrl-C or ``kill -9`` leaves either the whole document
 or none of it.
+
+All SQL lives in this package (here, :mod:`.schema`, :mod:`.query`): the rest of
+discourse reads and writes through the named methods of :class:`Store`.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -47,6 +51,43 @@ class LedgerRow:
     size: int | None
     extractor_version: str | None
     updated_at: str
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    """One row of the ``mentions`` table, less its mention key (see :meth:`Store.insert_mentions`)."""
+
+    doc_id: str
+    concept: str
+    variant: str            # the matched text as written
+    start_char: int
+    end_char: int
+    start_token: int
+    end_token: int
+    page: int
+    sent_start: int         # character offsets of the (capped) sentence
+    sent_end: int
+    excluded: bool
+    exclude_reason: str | None
+
+
+MENTION_COLUMNS = [f.name for f in dataclasses.fields(MentionRow)]
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Corpus totals: ``rows`` by source_type and year, overall totals and ledger status counts."""
+
+    rows: list[dict[str, Any]]
+    documents: int
+    pages: int
+    words: int
+    ledger: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """One line: ``total: N documents, P pages, W words; ledger: n status, ...``."""
+        return (f"total: {self.documents} documents, {self.pages} pages, {self.words} words; ledger: "
+                + ", ".join(f"{v} {k}" for k, v in sorted(self.ledger.items())))
 
 
 class Store:
@@ -108,8 +149,12 @@ class Store:
         r = self.conn.execute("SELECT * FROM ledger WHERE key=?", (key,)).fetchone()
         return LedgerRow(**dict(r)) if r else None
 
-    def ledger_rows(self) -> Iterator[LedgerRow]:
-        for r in self.conn.execute("SELECT * FROM ledger ORDER BY key"):
+    def ledger_rows(self, status: str | None = None) -> Iterator[LedgerRow]:
+        """Every ledger row (or those with ``status``), ordered by key."""
+        sql, params = "SELECT * FROM ledger", ()
+        if status is not None:
+            sql, params = sql + " WHERE status=?", (status,)
+        for r in self.conn.execute(sql + " ORDER BY key", params):
             yield LedgerRow(**dict(r))
 
     def ledger_put(self, key: str, path: str, status: str, reason: str | None = None,
@@ -122,6 +167,15 @@ class Store:
             "size=excluded.size, extractor_version=excluded.extractor_version, updated_at=excluded.updated_at",
             (key, path, status, reason, doc_id, sha256, size, extractor_version, now_iso()),
         )
+
+    def ledger_keys_for_doc(self, doc_id: str, exclude_key: str) -> list[str]:
+        """Ledger keys that yield ``doc_id``, other than ``exclude_key``, ordered by key."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT key FROM ledger WHERE doc_id=? AND key<>? ORDER BY key", (doc_id, exclude_key))]
+
+    def ledger_status_counts(self) -> dict[str, int]:
+        """Ledger rows per status."""
+        return {r[0]: r[1] for r in self.conn.execute("SELECT status, count(*) FROM ledger GROUP BY status")}
 
     # -- documents -----------------------------------------------------------
     def doc_path(self, doc_id: str) -> str | None:
@@ -173,6 +227,84 @@ class Store:
         if r is None:
             raise StoreError(f"{self.path}: no tokens for document {doc_id}")
         return r[0]
+
+    def metadata_keys(self) -> set[str]:
+        """Every key used in any document's metadata (manifest or front-matter columns)."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT j.key FROM documents, json_each(documents.metadata) AS j")}
+
+    def corpus_stats(self) -> CorpusStats:
+        """Documents, pages and words by source_type and year, the totals and the ledger counts."""
+        rows = [dict(r) for r in self.conn.execute(
+            "SELECT source_type, year, count(*) AS docs, sum(pages) AS pages, sum(words) AS words, "
+            "sum(ws_words) AS ws_words FROM documents GROUP BY source_type, year "
+            "ORDER BY source_type IS NULL, source_type, year IS NULL, year")]
+        tot = self.conn.execute(
+            "SELECT count(*), coalesce(sum(pages),0), coalesce(sum(words),0) FROM documents").fetchone()
+        return CorpusStats(rows, tot[0], tot[1], tot[2], self.ledger_status_counts())
+
+    # -- mentions ------------------------------------------------------------
+    # A mention key is a lexicon content hash, or a hash of it and a spaCy
+    # model (discourse.annotate.mention_key). Writers call these inside
+    # their own transaction().
+    def register_lexicon(self, key: str, name: str | None, version: str | None, path: str | None,
+                         content: str) -> None:
+        """Record what ``key`` stands for (kept from the first registration)."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO lexicons(lexicon_hash,name,version,path,content,created_at) "
+            "VALUES (?,?,?,?,?,?)", (key, name, version, path, content, now_iso()))
+
+    def unmatched_documents(self, key: str) -> list[str]:
+        """doc_ids with no mention run under ``key``, in doc_id order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT doc_id FROM documents WHERE doc_id NOT IN "
+            "(SELECT doc_id FROM mention_runs WHERE lexicon_hash=?) ORDER BY doc_id", (key,))]
+
+    def insert_mentions(self, key: str, rows: Iterable[MentionRow]) -> None:
+        cols = ",".join(MENTION_COLUMNS)
+        values = ",".join(f":{c}" for c in MENTION_COLUMNS)
+        self.conn.executemany(
+            f"INSERT INTO mentions(lexicon_hash,{cols}) VALUES (:key,{values})",
+            ({"key": key, **{c: getattr(r, c) for c in MENTION_COLUMNS}, "excluded": int(r.excluded)}
+             for r in rows))
+
+    def record_mention_runs(self, key: str, counts: Iterable[tuple[str, int]]) -> None:
+        """Mark each (doc_id, number of mentions) as matched under ``key``."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO mention_runs(lexicon_hash,doc_id,n) VALUES (?,?,?)",
+            ((key, doc_id, n) for doc_id, n in counts))
+
+    def mention_counts(self, key: str) -> Iterator[tuple[str, str, int]]:
+        """(doc_id, concept, n) of kept (not excluded) mentions under ``key``."""
+        for r in self.conn.execute(
+                "SELECT doc_id, concept, count(*) FROM mentions WHERE lexicon_hash=? AND excluded=0 "
+                "GROUP BY doc_id, concept ORDER BY doc_id, concept", (key,)):
+            yield r[0], r[1], r[2]
+
+    def kept_mentions(self, key: str) -> Iterator[tuple[str, str, int, int, str, int, int]]:
+        """Kept mentions under ``key`` as (doc_id, concept, start_token, end_token, variant,
+        start_char, end_char), ordered by doc_id and start_char."""
+        for r in self.conn.execute(
+                "SELECT doc_id, concept, start_token, end_token, variant, start_char, end_char FROM mentions "
+                "WHERE lexicon_hash=? AND excluded=0 ORDER BY doc_id, start_char", (key,)):
+            yield r[0], r[1], r[2], r[3], r[4], r[5], r[6]
+
+    def attested_variants(self, key: str) -> Iterator[tuple[str, str, bool, str]]:
+        """Every mention under ``key`` as (concept, variant as written, excluded, doc_id)."""
+        for r in self.conn.execute(
+                "SELECT concept, variant, excluded, doc_id FROM mentions WHERE lexicon_hash=?", (key,)):
+            yield r[0], r[1], bool(r[2]), r[3]
+
+    def kwic_rows(self, key: str, concept: str, cond: str = "1=1", params: Iterable[Any] = (),
+                  include_excluded: bool = False) -> list[dict[str, Any]]:
+        """Mentions of ``concept`` under ``key`` in the documents selected by ``cond`` (SQL on the
+        documents table, aliased ``d``; see :func:`discourse.store.query.doc_where`), each with
+        its document's title, date, year, source_type and path, ordered by path and offset."""
+        sql = ("SELECT m.doc_id, m.concept, m.variant, m.start_char, m.end_char, m.page, m.excluded, "
+               "m.exclude_reason, d.title, d.date, d.year, d.source_type, d.path FROM mentions m "
+               "JOIN documents d ON d.doc_id = m.doc_id WHERE m.lexicon_hash=? AND m.concept=? "
+               + ("" if include_excluded else "AND m.excluded=0 ") + f"AND {cond} ORDER BY d.path, m.start_char")
+        return [dict(r) for r in self.conn.execute(sql, [key, concept, *params])]
 
     def fingerprint(self) -> str:
         """A hash of the sorted doc_ids and their metadata: which corpus a report used."""
