@@ -14,15 +14,18 @@ suffix). Manifest keys and discovered paths use the same rule, so they match.
 
 from __future__ import annotations
 
+import csv
 import datetime as _dt
 import math
 import os
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import ExtractError, ManifestError
+from .textio import csv_header, csv_reader, csv_records, decode_bytes, jsonable
 from .types import Source
 
 __all__ = [
@@ -169,9 +172,6 @@ def read_manifest(path: str) -> dict[str, dict[str, str]]:
     more fields than the header, and a file listed twice. Rows naming files that
     do not exist are kept: the caller reports them.
     """
-    from .extract.table import csv_reader
-    from .extract.text import decode_bytes
-
     name = path
     try:
         with open(path, "rb") as fh:
@@ -183,45 +183,23 @@ def read_manifest(path: str) -> dict[str, dict[str, str]]:
     except ExtractError as exc:
         raise ManifestError(f"{name}: not a CSV file ({exc.message})") from None
     reader = csv_reader(text)
-    header: list[str] | None = None
     try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                header = [c.strip() for c in cells]
-                break
-    except Exception as exc:  # csv.Error
+        header = csv_header(reader)
+    except csv.Error as exc:
         raise ManifestError(f"{name}:{reader.line_num}: cannot read CSV ({exc})") from None
     if header is None:
         raise ManifestError(f"{name}: empty manifest (no header row)")
-    header_line = reader.line_num
-    lowered = [h.lower() for h in header]
-    file_idx = next((lowered.index(c) for c in _FILE_COLUMNS if c in lowered), None)
-    if file_idx is None:
-        cols = ", ".join(repr(h) for h in header)
-        raise ManifestError(
-            f"{name}:{header_line}: no 'file' or 'path' column (columns: {cols})",
-            hint="name the column that holds each document's path 'file'",
-        )
+    file_idx = _file_column(name, header, reader.line_num)
     base = os.path.dirname(os.path.abspath(path))
     out: dict[str, dict[str, str]] = {}
     first_line: dict[str, int] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except Exception as exc:  # csv.Error
-            raise ManifestError(f"{name}:{line}: cannot read CSV row ({exc})") from None
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            raise ManifestError(
-                f"{name}:{line}: row has {len(cells)} fields but the header has {len(header)}",
-                hint="quote values that contain the delimiter",
-            )
-        cells = cells + [""] * (len(header) - len(cells))
-        raw = cells[file_idx].strip()
+    for rec in csv_records(reader, len(header)):
+        line = rec.line
+        if rec.csv_error is not None:
+            raise ManifestError(f"{name}:{line}: cannot read CSV row ({rec.csv_error})")
+        if rec.too_many_fields is not None:
+            raise ManifestError(f"{name}:{line}: {rec.too_many_fields}", hint="quote values that contain the delimiter")
+        raw = rec.cells[file_idx].strip()
         if not raw:
             raise ManifestError(f"{name}:{line}: empty {header[file_idx]!r} value")
         key = abs_path(raw.replace("\\", "/"), base)
@@ -232,10 +210,23 @@ def read_manifest(path: str) -> dict[str, dict[str, str]]:
         first_line[key] = line
         out[key] = {
             h: v.strip()
-            for i, (h, v) in enumerate(zip(header, cells))
+            for i, (h, v) in enumerate(zip(header, rec.cells, strict=True))
             if i != file_idx and h and v.strip() != ""
         }
     return out
+
+
+def _file_column(name: str, header: list[str], line: int) -> int:
+    """Index of the manifest's file column: the first named ``file``, else ``path``."""
+    lowered = [h.lower() for h in header]
+    file_idx = next((lowered.index(c) for c in _FILE_COLUMNS if c in lowered), None)
+    if file_idx is None:
+        cols = ", ".join(repr(h) for h in header)
+        raise ManifestError(
+            f"{name}:{line}: no 'file' or 'path' column (columns: {cols})",
+            hint="name the column that holds each document's path 'file'",
+        )
+    return file_idx
 
 
 # --- discovery --------------------------------------------------------------
@@ -385,12 +376,6 @@ def _layer_date(
     return None
 
 
-def _jsonable(value: Any) -> Any:
-    from .extract.text import jsonable
-
-    return jsonable(value)
-
-
 def _title(value: Any) -> str | None:
     if value is None:
         return None
@@ -487,7 +472,7 @@ def resolve_metadata(
                 continue
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            metadata[key] = _jsonable(v)
+            metadata[key] = jsonable(v)
 
     return Resolved(
         title=title,

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from discourse.errors import ExtractError
-from discourse.extract.table import read_table, sniff_delimiter
+from discourse.extract.table import read_table
+from discourse.textio import sniff_delimiter
 
 FIX = Path(__file__).parent / "fixtures" / "text"
 

@@ -11,7 +11,8 @@ import pytest
 
 from discourse.errors import ExtractError, UnsupportedError
 from discourse.extract import SUPPORTED, TABLE_SUFFIXES, extract
-from discourse.extract.text import decode_bytes, looks_like_html, split_front_matter
+from discourse.extract.text import looks_like_html, split_front_matter
+from discourse.textio import decode_bytes
 
 FIX = Path(__file__).parent / "fixtures" / "text"
 UTF8 = FIX / "govuk_benefit_cap_utf8.md"

@@ -8,7 +8,8 @@
 * :class:`~discourse.errors.ExtractError` (ledger ``failed``) for an unreadable
   or empty file, binary content in a text file, or a broken document.
 
-The PDF extractor is imported only when a PDF is met.
+Each extractor is imported only when a file of its kind is met. Reading and
+decoding are shared with the rest of discourse through :mod:`discourse.textio`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from ..types import Extracted
 
 SUPPORTED = {".pdf", ".txt", ".md", ".mkd", ".mdown", ".markdown", ".rst", ".html", ".htm", ".docx"}
 TABLE_SUFFIXES = {".csv", ".jsonl"}
-TEXT_SUFFIXES = {".txt", ".md", ".mkd", ".mdown", ".markdown", ".rst"}
 HTML_SUFFIXES = {".html", ".htm"}
 
 _HINTS = {
@@ -37,10 +37,11 @@ _HINTS = {
     ".epub": "convert it to .html or .txt",
 }
 
-__all__ = ["SUPPORTED", "TABLE_SUFFIXES", "extract"]
+__all__ = ["SUPPORTED", "TABLE_SUFFIXES", "extract", "suffix_of"]
 
 
 def suffix_of(path: str) -> str:
+    """The file name suffix, lower-case, with its dot (``""`` when none)."""
     return os.path.splitext(path)[1].lower()
 
 

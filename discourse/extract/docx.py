@@ -18,8 +18,8 @@ import io
 from typing import Any
 
 from ..errors import ExtractError
+from ..textio import read_nonempty
 from ..types import Extracted
-from .text import read_bytes
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -77,9 +77,7 @@ def extract_docx(path: str) -> Extracted:
     """Extract a .docx file (one page)."""
     import docx
 
-    data = read_bytes(path)
-    if not data:
-        raise ExtractError("empty file (0 bytes)")
+    data = read_nonempty(path)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise ExtractError(
             "not a .docx file (an old Word .doc, or a password-protected document)",

@@ -22,6 +22,9 @@ are where a policy concept is named. So
 * otherwise trafilatura's text is kept (``extractor="trafilatura"``);
 * if trafilatura returns nothing, lxml-clean is kept.
 
+The file is decoded by :func:`discourse.textio.decode_html` (a ``<meta charset>``
+declaration wins over a legacy-encoding guess).
+
 ``embedded`` gets the ``<title>`` and a date from ``<meta>`` (``date``,
 ``dc.date``, ``dcterms.date``, ``dcterms.created``, ``article:published_time``)
 when present: they rank lowest in metadata precedence.
@@ -29,7 +32,6 @@ when present: they rank lowest in metadata precedence.
 
 from __future__ import annotations
 
-import codecs
 import re
 from typing import Any
 
@@ -38,8 +40,8 @@ import lxml.html
 from lxml import etree
 
 from ..errors import ExtractError
+from ..textio import decode_html, normalise_newlines, read_nonempty
 from ..types import Extracted
-from .text import decode_bytes, normalise_newlines, read_bytes
 
 KEEP_IF_TRAFILATURA_KEEPS = 0.85  # share of lxml-clean words
 MAX_TRAFILATURA_DROP = 2000  # words
@@ -185,30 +187,9 @@ def html_to_text(html: str) -> tuple[str, str, str, dict[str, Any]]:
     return clean, "lxml", LXML_VERSION, embedded
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-
-def _decode_html(data: bytes) -> tuple[str, str]:
-    """decode_bytes, except that a legacy (non-Unicode) guess yields to a
-    ``<meta charset>`` declaration."""
-    text, encoding = decode_bytes(data)
-    if not encoding.startswith("utf"):
-        m = _META_CHARSET.search(data[:4096])
-        if m:
-            try:
-                declared = codecs.lookup(m.group(1).decode("ascii")).name
-                return data.decode(declared), declared
-            except (LookupError, UnicodeDecodeError):
-                pass
-    return text, encoding
-
-
 def extract_html(path: str) -> Extracted:
     """Extract the main text of an .html/.htm file (one page)."""
-    data = read_bytes(path)
-    if not data:
-        raise ExtractError("empty file (0 bytes)")
-    text, encoding = _decode_html(data)
+    text, encoding = decode_html(read_nonempty(path))
     text = normalise_newlines(text)
     page, extractor, version, embedded = html_to_text(text)
     return Extracted(

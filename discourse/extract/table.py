@@ -23,50 +23,40 @@ so the caller can record ``path#row=N`` as failed and go on::
             ...  # ledger: failed, str(text) names file:line and the reason
 
 Bad rows: a JSONL line that is not valid JSON or not an object, a JSONL object
-without the text column, a text value that is a list or object, and a CSV row
-with more fields than the header (its columns no longer line up). A CSV row
-with fewer fields is fine: the missing cells are empty.
+without the text column, a text value that is a list or object, a CSV record
+the csv module cannot read, and a CSV row with more fields than the header (its
+columns no longer line up). A CSV row with fewer fields is fine: the missing
+cells are empty.
 
-CSV encoding is detected as for text files (BOM, UTF-16, UTF-8, cp1252); the
-delimiter is the most frequent of ``,`` ``;`` ``TAB`` in the header line
-(``,`` when none). The text column is matched exactly, else case-insensitively.
+Files are read and decoded, and records split, by :mod:`discourse.textio`:
+encoding as for text files (BOM, UTF-16, UTF-8, cp1252); the CSV delimiter is
+the most frequent of ``,`` ``;`` ``TAB`` in the header line (``,`` when none).
+The text column is matched exactly, else case-insensitively.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import json
 import math
 import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..errors import ExtractError
-from .text import decode_bytes, normalise_newlines, read_bytes
+from ..textio import (
+    csv_header,
+    csv_reader,
+    csv_records,
+    decode_bytes,
+    jsonl_records,
+    normalise_newlines,
+    read_nonempty,
+)
+from . import TABLE_SUFFIXES, suffix_of
 
-__all__ = ["read_table", "sniff_delimiter", "csv_reader"]
+__all__ = ["Row", "read_table"]
 
 Row = tuple[int, "str | ExtractError", dict[str, Any]]
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """The most frequent of ``,`` ``;`` ``\\t`` outside quotes in a header line."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    quoted = False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
-
-
-def csv_reader(text: str):
-    """A ``csv.reader`` over decoded text, with the delimiter sniffed and no field limit."""
-    csv.field_size_limit(2**31 - 1)  # whole documents in one cell are normal here
-    first = text.split("\n", 1)[0]
-    return csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
 
 
 def _match_column(wanted: str, columns: list[str]) -> str | None:
@@ -100,86 +90,57 @@ def _read_csv(path: str, text: str, text_column: str) -> list[Row]:
     reader = csv_reader(text)
     name = os.path.basename(path)
     try:
-        header = next(reader, None)
-        while header is not None and not any(c.strip() for c in header):
-            header = next(reader, None)
+        columns = csv_header(reader)
     except csv.Error as exc:
         raise ExtractError(f"{name}:1: cannot read CSV header ({exc})") from None
-    if header is None:
+    if columns is None:
         raise ExtractError(f"{name}: no header row")
-    columns = [c.strip() for c in header]
     col = _match_column(text_column, columns)
     if col is None:
         raise _missing_column(path, text_column, columns)
     idx = columns.index(col)
     rows: list[Row] = []
-    n = 0
-    while True:
-        line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            n += 1
-            rows.append((n, ExtractError(f"{name}:{line}: bad CSV row ({exc})"), {}))
-            continue
-        if not cells or not any(c.strip() for c in cells):
-            continue
-        n += 1
-        if len(cells) > len(columns):
-            rows.append((n, ExtractError(
-                f"{name}:{line}: row has {len(cells)} fields but the header has {len(columns)}"), {}))
-            continue
-        cells = cells + [""] * (len(columns) - len(cells))
-        meta = {c: v for i, (c, v) in enumerate(zip(columns, cells)) if i != idx and v.strip() != ""}
-        rows.append((n, cells[idx], meta))
+    for n, rec in enumerate(csv_records(reader, len(columns)), start=1):
+        if rec.csv_error is not None:
+            rows.append((n, ExtractError(f"{name}:{rec.line}: bad CSV row ({rec.csv_error})"), {}))
+        elif rec.too_many_fields is not None:
+            rows.append((n, ExtractError(f"{name}:{rec.line}: {rec.too_many_fields}"), {}))
+        else:
+            meta = {c: v for i, (c, v) in enumerate(zip(columns, rec.cells, strict=True))
+                    if i != idx and v.strip() != ""}
+            rows.append((n, rec.cells[idx], meta))
     return rows
+
+
+def _row_of(name: str, col: str, line: int, obj: dict[str, Any]) -> tuple[str | ExtractError, dict[str, Any]]:
+    """The text and metadata of one JSONL object, or the error that stands for them."""
+    if col not in obj:
+        return ExtractError(f"{name}:{line}: no {col!r} field"), {}
+    value = _text_value(obj[col])
+    if value is None:
+        return ExtractError(f"{name}:{line}: {col!r} holds a JSON {type(obj[col]).__name__}, not text"), {}
+    return value, {k: v for k, v in obj.items() if k != col and v is not None}
 
 
 def _read_jsonl(path: str, text: str, text_column: str) -> list[Row]:
     name = os.path.basename(path)
-    parsed: list[tuple[int, int, Any]] = []  # (row, line, object or error message)
-    n = 0
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        n += 1
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            parsed.append((n, lineno, ExtractError(f"{name}:{lineno}: invalid JSON ({exc.msg}, column {exc.colno})")))
-            continue
-        if not isinstance(obj, dict):
-            parsed.append((n, lineno, ExtractError(f"{name}:{lineno}: a JSON {type(obj).__name__}, not an object")))
-            continue
-        parsed.append((n, lineno, obj))
-    objects = [o for _, _, o in parsed if isinstance(o, dict)]
+    records = list(jsonl_records(text))
     keys: list[str] = []
-    for o in objects:
-        for k in o:
+    for rec in records:
+        for k in rec.object or ():
             if k not in keys:
                 keys.append(k)
     col = _match_column(text_column, keys)
     if col is None:
-        if not objects and parsed:
-            raise ExtractError(f"{name}: no line is a JSON object ({parsed[0][2]})")
+        if records and all(rec.object is None for rec in records):
+            raise ExtractError(f"{name}: no line is a JSON object ({name}:{records[0].line}: {records[0].error})")
         raise _missing_column(path, text_column, keys)
     rows: list[Row] = []
-    for row, lineno, obj in parsed:
-        if isinstance(obj, ExtractError):
-            rows.append((row, obj, {}))
-            continue
-        if col not in obj:
-            rows.append((row, ExtractError(f"{name}:{lineno}: no {col!r} field"), {}))
-            continue
-        value = _text_value(obj[col])
-        if value is None:
-            rows.append((row, ExtractError(
-                f"{name}:{lineno}: {col!r} holds a JSON {type(obj[col]).__name__}, not text"), {}))
-            continue
-        meta = {k: v for k, v in obj.items() if k != col and v is not None}
-        rows.append((row, value, meta))
+    for n, rec in enumerate(records, start=1):
+        if rec.object is None:
+            rows.append((n, ExtractError(f"{name}:{rec.line}: {rec.error}"), {}))
+        else:
+            rows.append((n, *_row_of(name, col, rec.line, rec.object)))
     return rows
 
 
@@ -188,13 +149,10 @@ def read_table(path: str, text_column: str) -> Iterator[Row]:
 
     Raises :class:`ExtractError` at call time for whole-file problems.
     """
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix not in (".csv", ".jsonl"):
+    suffix = suffix_of(path)
+    if suffix not in TABLE_SUFFIXES:
         raise ExtractError(f"not a table file: {suffix or '(no suffix)'} (expected .csv or .jsonl)")
-    data = read_bytes(path)
-    if not data:
-        raise ExtractError("empty file (0 bytes)")
-    text, _encoding = decode_bytes(data)
+    text, _encoding = decode_bytes(read_nonempty(path))
     if suffix == ".csv":
         rows = _read_csv(path, text, text_column)
     else:
