@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Iterator
 
 import spacy
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, DocBin
+
+from .chars import HYPHENS, TOKEN_SPLIT_DASHES
 
 DOCBIN_ATTRS = ["ORTH", "SPACY", "LEMMA", "SENT_START"]
 # Bump when tokenisation or lemmatisation changes; stored with each document.
@@ -67,16 +71,24 @@ def make_nlp(model: str | None = None):
             nlp.add_pipe("sentencizer")
         return nlp
     nlp = spacy.blank("en")
-    # A hyphen at the end of a token ("co-" before a line break) is split off,
+    tokenizer = nlp.tokenizer
+    if not isinstance(tokenizer, Tokenizer):  # pragma: no cover - spacy.blank always builds one
+        raise TypeError(f"unexpected spaCy tokenizer {type(tokenizer).__name__}")
+    # A dash at the end of a token ("co-" before a line break) is split off,
     # so "co-\nproduction" tokenises like "co-production".
-    suffixes = list(nlp.Defaults.suffixes) + [r"[-\u2010\u2011\u2013\u2014]+"]
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    suffixes = [*(nlp.Defaults.suffixes or ()), f"[{_char_class(TOKEN_SPLIT_DASHES)}]+"]
+    tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     # U+2010/U+2011 between letters split like a hyphen-minus does.
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[^\W\d_])[\u2010\u2011](?=[^\W\d_])"]
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
+    infixes = [*(nlp.Defaults.infixes or ()), rf"(?<=[^\W\d_])[{_char_class(HYPHENS)}](?=[^\W\d_])"]
+    tokenizer.infix_finditer = spacy.util.compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer")
     nlp.max_length = 50_000_000
     return nlp
+
+
+def _char_class(chars: str) -> str:
+    """The inside of a regex character class matching exactly ``chars``."""
+    return "".join(re.escape(c) for c in chars)
 
 
 def set_lemmas(doc: Doc) -> Doc:

@@ -22,23 +22,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
+from itertools import pairwise
 
+from .chars import HYPHEN_MINUS, HYPHENS, INVISIBLE_CLASS, SOFT_HYPHEN
 from .types import Normalised
 
 __all__ = [
-    "nfkc",
-    "map_hyphens",
-    "strip_invisible",
-    "remove_dot_leaders",
+    "RUNNING_LINE_EDGE",
+    "RUNNING_LINE_MIN_PAGES",
     "fold_whitespace",
+    "map_hyphens",
     "mask_digits",
+    "nfkc",
+    "normalise_pages",
+    "remove_dot_leaders",
     "remove_running_lines",
     "repair_line_hyphens",
-    "normalise_pages",
-    "RUNNING_LINE_MIN_PAGES",
-    "RUNNING_LINE_EDGE",
+    "strip_invisible",
 ]
 
 # --------------------------------------------------------------------------- #
@@ -80,20 +82,20 @@ def nfkc(s: str) -> str:
 
 
 def map_hyphens(s: str) -> str:
-    """U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN -> ``-`` (dashes are kept)."""
-    return s.replace("\u2010", "-").replace("\u2011", "-")
+    """:data:`~discourse.chars.HYPHENS` (U+2010 HYPHEN, U+2011 NON-BREAKING
+    HYPHEN) -> ``-``; dashes are kept."""
+    for hyphen in HYPHENS:
+        s = s.replace(hyphen, HYPHEN_MINUS)
+    return s
 
 
 # Line and page separators that become "\n" ("\r\n" first, so it is one break).
 _NEWLINES_RE = re.compile("\r\n|[\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
 _PUA_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]+")
-_SOFT_HYPHEN = "\u00ad"
 # Zero-width and invisible formatting characters: ZWSP, ZWNJ, ZWJ, LRM, RLM,
 # bidi embeddings/isolates, word joiner, invisible operators, BOM/ZWNBSP,
 # Mongolian vowel separator, interlinear annotation marks.
-_ZERO_WIDTH_RE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\u180e\ufff9-\ufffb]"
-)
+_ZERO_WIDTH_RE = re.compile(INVISIBLE_CLASS)
 # C0/C1 controls other than \t and \n, DEL, lone surrogates, U+FFFE/U+FFFF.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -101,9 +103,9 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]
 def _strip_invisible_counted(s: str) -> tuple[str, Counter]:
     counts: Counter = Counter()
     s = _NEWLINES_RE.sub("\n", s)
-    counts["soft_hyphens_removed"] = s.count(_SOFT_HYPHEN)
+    counts["soft_hyphens_removed"] = s.count(SOFT_HYPHEN)
     if counts["soft_hyphens_removed"]:
-        s = s.replace(_SOFT_HYPHEN, "")
+        s = s.replace(SOFT_HYPHEN, "")
 
     def _pua(m: re.Match) -> str:
         counts["pua_removed"] += len(m.group())
@@ -306,7 +308,7 @@ def _attested(text: str) -> tuple[Counter, Counter]:
     pairs: Counter = Counter()
     for m in _HYPHENATED_RE.finditer(flat):
         parts = m.group().split("-")
-        pairs.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
+        pairs.update(f"{a}-{b}" for a, b in pairwise(parts))
     plain = Counter(_WORD_RE.findall(flat))
     return pairs, plain
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from ..chars import HYPHEN_MINUS
 from ..errors import ExtractError
 from ..textio import read_nonempty
 from ..types import Extracted
@@ -38,7 +39,7 @@ def _paragraph_text(p) -> str:
             if el.getparent() is not None and el.getparent().tag == _W + "r":
                 buf.append("\t")  # (w:tab inside w:tabs is a tab-stop definition)
         elif el.tag == _NBH:
-            buf.append("-")
+            buf.append(HYPHEN_MINUS)  # normalisation would fold U+2011 to "-" anyway
         else:
             buf.append("\n")
     return "".join(buf)
