@@ -15,17 +15,19 @@ one normalised text the lexicographically first path is kept.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Literal, TypeVar
 
 from . import __version__
-from .errors import ExtractError, NoTextError, UnsupportedError
+from .errors import ExtractError, NoTextError
 from .store import Store, now_iso
-from .types import Extracted, Source
+from .types import Extracted, Prepared, Source, WorkFailure, WorkResult
+
+T = TypeVar("T")
 
 # A PDF with more pages than this is split into chunks of PDF_CHUNK pages when jobs > 1.
 PDF_SPLIT_MIN_PAGES = 16
@@ -83,7 +85,7 @@ def _init_worker() -> None:  # pragma: no cover - runs in child processes
     _nlp()
 
 
-def prepare(ext: Extracted) -> dict[str, Any]:
+def prepare(ext: Extracted) -> Prepared:
     """Normalise and tokenise one extracted document (runs in a worker)."""
     from .nlp import NLP_VERSION, count_words, count_ws_words, doc_to_bytes, tokenise
     from .normalise import normalise_pages
@@ -94,33 +96,33 @@ def prepare(ext: Extracted) -> dict[str, Any]:
             raise NoTextError("no text layer (scanned or printed page?): needs OCR")
         raise ExtractError("no text after extraction")
     doc = next(tokenise(_nlp(), [norm.text]))
-    return {
-        "doc_id": doc_id_of(norm.text),
-        "text": norm.text,
-        "page_starts": norm.page_starts,
-        "quality": norm.quality,
-        "docbin": doc_to_bytes(doc),
-        "n_tokens": len(doc),
-        "words": count_words(doc),
-        "ws_words": count_ws_words(norm.text),
-        "nlp": NLP_VERSION,
-        "extractor": ext.extractor,
-        "extractor_version": ext.extractor_version,
-        "front_matter": ext.front_matter,
-        "embedded": ext.embedded,
-        "encoding": ext.encoding,
-        "pages": len(ext.pages),
-    }
+    return Prepared(
+        doc_id=doc_id_of(norm.text),
+        text=norm.text,
+        page_starts=norm.page_starts,
+        quality=norm.quality,
+        docbin=doc_to_bytes(doc),
+        n_tokens=len(doc),
+        words=count_words(doc),
+        ws_words=count_ws_words(norm.text),
+        nlp=NLP_VERSION,
+        extractor=ext.extractor,
+        extractor_version=ext.extractor_version,
+        front_matter=ext.front_matter,
+        embedded=ext.embedded,
+        encoding=ext.encoding,
+        pages=len(ext.pages),
+    )
 
 
-def _work_file(path: str) -> dict[str, Any]:
+def _work_file(path: str) -> WorkResult:
     from .extract import extract
 
     return _guard(lambda: prepare(extract(path)))
 
 
-def _work_row(text: "str | ExtractError", meta: dict[str, Any]) -> dict[str, Any]:
-    def run():
+def _work_row(text: str | ExtractError, meta: dict[str, Any]) -> WorkResult:
+    def run() -> Prepared:
         if isinstance(text, ExtractError):  # a bad row: read_table yields its error in place
             raise text
         return prepare(Extracted(pages=[text], extractor="table", extractor_version=__version__,
@@ -129,35 +131,32 @@ def _work_row(text: "str | ExtractError", meta: dict[str, Any]) -> dict[str, Any
     return _guard(run)
 
 
-def _work_pdf_chunk(path: str, pages: list[int]) -> dict[str, Any]:
+def _work_pdf_chunk(path: str, pages: list[int]) -> Extracted | WorkFailure:
     from .extract.pdf import extract_pdf
 
-    def run():
-        return {"chunk": extract_pdf(path, pages)}
-
-    return _guard(run)
+    return _guard(lambda: extract_pdf(path, pages))
 
 
-def _work_pdf_finish(ext: Extracted) -> dict[str, Any]:
+def _work_pdf_finish(ext: Extracted) -> WorkResult:
     from .extract.pdf import require_text_layer
 
-    def run():
+    def run() -> Prepared:
         require_text_layer(ext.pages)
         return prepare(ext)
 
     return _guard(run)
 
 
-def _guard(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """Run ``fn``; turn any exception into a one-line failure result."""
+def _guard(fn: Callable[[], T]) -> T | WorkFailure:
+    """Run ``fn``; turn any exception into a one-line :class:`WorkFailure`."""
     try:
         return fn()
     except ExtractError as exc:
-        return {"error": exc.status, "reason": exc.message}
+        return WorkFailure(exc.status, exc.message)
     except MemoryError:
-        return {"error": "failed", "reason": "out of memory"}
+        return WorkFailure("failed", "out of memory")
     except Exception as exc:  # a bug or a hostile file: report it, keep the batch going
-        return {"error": "failed", "reason": f"{type(exc).__name__}: {exc}".splitlines()[0][:300]}
+        return WorkFailure("failed", f"{type(exc).__name__}: {exc}".splitlines()[0][:300])
 
 
 def doc_id_of(text: str) -> str:
@@ -181,13 +180,18 @@ def file_sha256(path: str) -> tuple[str, int]:
 
 @dataclass
 class _Task:
+    """One unit of work: a file, a table row, or a big PDF extracted in chunks."""
+
     source: Source
-    sha: str | None
-    size: int | None
-    kind: str  # file | row | pdf
-    payload: Any = None
-    chunks: dict[int, Any] = field(default_factory=dict)
-    n_chunks: int = 0
+    sha: str
+    size: int
+    kind: Literal["file", "row", "pdf"]
+    # kind "row": read_table's text (or the row's error) and metadata
+    row_text: str | ExtractError = ""
+    row_meta: dict[str, Any] = field(default_factory=dict)
+    # kind "pdf": the pages of each chunk, and the chunks extracted so far (None once one failed)
+    page_ranges: list[list[int]] = field(default_factory=list)
+    chunks: dict[int, Extracted] | None = field(default_factory=dict)
 
 
 class Ingester:
@@ -237,7 +241,7 @@ class Ingester:
                 continue
             suffix = Path(src.path).suffix.lower()
             if suffix in TABLE_SUFFIXES and self.text_column:
-                tasks.extend(self._plan_table(src, sha, size))
+                tasks.extend(self._plan_table(src, sha, size, self.text_column))
                 continue
             if self._unchanged(src, sha):
                 continue
@@ -245,7 +249,7 @@ class Ingester:
                 n = self._pdf_pages(src)
                 if n and n > PDF_SPLIT_MIN_PAGES:
                     ranges = [list(range(i, min(i + PDF_CHUNK, n))) for i in range(0, n, PDF_CHUNK)]
-                    tasks.append(_Task(src, sha, size, "pdf", payload=ranges, n_chunks=len(ranges)))
+                    tasks.append(_Task(src, sha, size, "pdf", page_ranges=ranges))
                     continue
             tasks.append(_Task(src, sha, size, "file"))
         return tasks
@@ -258,12 +262,12 @@ class Ingester:
         except Exception:
             return None  # the whole-file path reports the error
 
-    def _plan_table(self, src: Source, sha: str, size: int) -> list[_Task]:
+    def _plan_table(self, src: Source, sha: str, size: int, text_column: str) -> list[_Task]:
         from .extract.table import read_table
 
         tasks = []
         try:
-            rows = list(read_table(src.path, self.text_column))
+            rows = list(read_table(src.path, text_column))
         except ExtractError as exc:
             self._record_error(src, sha, size, exc.status, exc.message)
             return []
@@ -272,7 +276,7 @@ class Ingester:
             rsrc = Source(path=src.path, key=key, manifest=src.manifest, row=row)
             if self._unchanged(rsrc, sha):
                 continue
-            tasks.append(_Task(rsrc, sha, size, "row", payload=(text, meta)))
+            tasks.append(_Task(rsrc, sha, size, "row", row_text=text, row_meta=meta))
         return tasks
 
     def _unchanged(self, src: Source, sha: str) -> bool:
@@ -308,7 +312,7 @@ class Ingester:
         _nlp()
         for t in tasks:
             if t.kind == "row":
-                res = _work_row(*t.payload)
+                res = _work_row(t.row_text, t.row_meta)
             else:
                 res = _work_file(t.source.path)
             self._commit(t, res)
@@ -316,43 +320,52 @@ class Ingester:
     def _run_pool(self, tasks: list[_Task]) -> None:
         # Big PDFs first, so their chunks spread over the workers from the start.
         order = sorted(tasks, key=lambda t: (t.kind != "pdf", t.source.key))
+        # a future -> its task, and the chunk number for a PDF chunk (None for a whole document)
         pending: dict[Future, tuple[_Task, int | None]] = {}
         with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker) as pool:
             try:
                 for t in order:
                     if t.kind == "pdf":
-                        for i, pages in enumerate(t.payload):
+                        for i, pages in enumerate(t.page_ranges):
                             pending[pool.submit(_work_pdf_chunk, t.source.path, pages)] = (t, i)
                     elif t.kind == "row":
-                        pending[pool.submit(_work_row, *t.payload)] = (t, None)
+                        pending[pool.submit(_work_row, t.row_text, t.row_meta)] = (t, None)
                     else:
                         pending[pool.submit(_work_file, t.source.path)] = (t, None)
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for fut in sorted(done, key=lambda f: pending[f][0].source.key):
                         t, chunk = pending.pop(fut)
-                        res = fut.result()
                         if chunk is None:
-                            self._commit(t, res)
+                            self._commit(t, fut.result())
                             continue
-                        if t.chunks is None:  # an earlier chunk already failed
-                            continue
-                        if "error" in res:
-                            t.chunks = None
-                            self._commit(t, res)
-                            continue
-                        t.chunks[chunk] = res["chunk"]
-                        self.on_event("pages", len(res["chunk"].pages))
-                        if len(t.chunks) == t.n_chunks:
-                            ext = _merge_chunks([t.chunks[i] for i in range(t.n_chunks)])
-                            pending[pool.submit(_work_pdf_finish, ext)] = (t, None)
+                        merged = self._chunk_done(t, chunk, fut.result())
+                        if merged is not None:
+                            pending[pool.submit(_work_pdf_finish, merged)] = (t, None)
             except BaseException:
                 for fut in pending:
                     fut.cancel()
                 raise
 
+    def _chunk_done(self, t: _Task, chunk: int, res: Extracted | WorkFailure) -> Extracted | None:
+        """Keep one extracted chunk of a big PDF; the merged document once all are in.
+
+        The first chunk that fails records the PDF as failed; later chunks are ignored.
+        """
+        if t.chunks is None:  # an earlier chunk already failed
+            return None
+        if isinstance(res, WorkFailure):
+            t.chunks = None
+            self._commit(t, res)
+            return None
+        t.chunks[chunk] = res
+        self.on_event("pages", len(res.pages))
+        if len(t.chunks) < len(t.page_ranges):
+            return None
+        return _merge_chunks([t.chunks[i] for i in range(len(t.page_ranges))])
+
     # -- the single writer ---------------------------------------------------------
-    def _record_error(self, src: Source, sha, size, status: str, reason: str) -> None:
+    def _record_error(self, src: Source, sha: str | None, size: int | None, status: str, reason: str) -> None:
         with self.store.transaction():
             old = self.store.ledger_get(src.key)
             if old and old.doc_id:
@@ -370,60 +383,65 @@ class Ingester:
         return {"title": r.title, "date": r.date, "year": r.year, "date_source": r.date_source,
                 "source_type": r.source_type, "metadata": r.metadata}
 
-    def _commit(self, t: _Task, res: dict[str, Any]) -> None:
+    def _commit(self, t: _Task, res: WorkResult) -> None:
         src = t.source
-        if "error" in res:
-            self._record_error(src, t.sha, t.size, res["error"], res["reason"])
+        if isinstance(res, WorkFailure):
+            self._record_error(src, t.sha, t.size, res.status, res.reason)
             return
-        self.on_event("pages", 0 if t.kind == "pdf" else res["pages"])
-        fields = self._resolve(src, res["front_matter"], res["embedded"])
-        doc_id = res["doc_id"]
-        raw_meta = {"front_matter": res["front_matter"], "embedded": res["embedded"], "encoding": res["encoding"]}
+        self.on_event("pages", 0 if t.kind == "pdf" else res.pages)  # a PDF's chunks reported theirs
+        fields = self._resolve(src, res.front_matter, res.embedded)
         with self.store.transaction():
             old = self.store.ledger_get(src.key)
-            if old and old.doc_id and old.doc_id != doc_id:
+            if old and old.doc_id and old.doc_id != res.doc_id:
                 self._release(old.doc_id, src.key)
-            kept = self.store.doc_path(doc_id)
-            status, reason = "ingested", None
-            if kept is None:
-                row = {
-                    "doc_id": doc_id, "path": src.key, **fields,
-                    "raw_meta": raw_meta,
-                    "extractor": res["extractor"], "extractor_version": res["extractor_version"],
-                    "pages": res["pages"], "words": res["words"], "ws_words": res["ws_words"],
-                    "chars": len(res["text"]), "quality": res["quality"], "ingested_at": now_iso(),
-                }
-                self.store.insert_document(row, res["text"], res["page_starts"], res["nlp"],
-                                           res["n_tokens"], res["docbin"])
-            elif kept == src.key:
-                self.store.update_document(doc_id, fields)
-            elif src.key < kept:
-                # This path sorts first: it becomes the kept source, the other a duplicate.
-                self.store.update_document(doc_id, {"path": src.key, **fields, "raw_meta": raw_meta})
-                prev = self.store.ledger_get(kept)
-                if prev is not None:
-                    self.store.ledger_put(kept, prev.path, "duplicate", f"same text as {src.key}", doc_id,
-                                          prev.sha256, prev.size, prev.extractor_version)
-            else:
-                status, reason = "duplicate", f"same text as {kept}"
-            self.store.ledger_put(src.key, src.path, status, reason, doc_id, t.sha, t.size,
-                                  res["extractor_version"])
-        self._emit_outcome(Outcome(src.key, status, reason, doc_id, res["pages"]))
+            status, reason = self._store_document(src, res, fields)
+            self.store.ledger_put(src.key, src.path, status, reason, res.doc_id, t.sha, t.size,
+                                  res.extractor_version)
+        self._emit_outcome(Outcome(src.key, status, reason, res.doc_id, res.pages))
+
+    def _store_document(self, src: Source, res: Prepared, fields: dict[str, Any]) -> tuple[str, str | None]:
+        """Write the document, or settle which source keeps it; ``(status, reason)`` for ``src``.
+
+        When two sources share one text, the key that sorts first keeps it.
+        """
+        doc_id = res.doc_id
+        kept = self.store.doc_path(doc_id)
+        if kept is None:
+            row = {
+                "doc_id": doc_id, "path": src.key, **fields,
+                "raw_meta": res.raw_meta,
+                "extractor": res.extractor, "extractor_version": res.extractor_version,
+                "pages": res.pages, "words": res.words, "ws_words": res.ws_words,
+                "chars": len(res.text), "quality": res.quality, "ingested_at": now_iso(),
+            }
+            self.store.insert_document(row, res.text, res.page_starts, res.nlp, res.n_tokens, res.docbin)
+        elif kept == src.key:
+            self.store.update_document(doc_id, fields)
+        elif src.key < kept:
+            # This path sorts first: it becomes the kept source, the other a duplicate.
+            self.store.update_document(doc_id, {"path": src.key, **fields, "raw_meta": res.raw_meta})
+            prev = self.store.ledger_get(kept)
+            if prev is not None:
+                self.store.ledger_put(kept, prev.path, "duplicate", f"same text as {src.key}", doc_id,
+                                      prev.sha256, prev.size, prev.extractor_version)
+        else:
+            return "duplicate", f"same text as {kept}"
+        return "ingested", None
 
     def _release(self, doc_id: str, key: str) -> None:
         """``key`` no longer yields ``doc_id``: hand the document to a duplicate, or drop it."""
         if self.store.doc_path(doc_id) != key:
             return
-        others = [r for r in self.store.conn.execute(
-            "SELECT key FROM ledger WHERE doc_id=? AND key<>? ORDER BY key", (doc_id, key))]
-        if others:
-            new_key = others[0][0]
-            self.store.update_document(doc_id, {"path": new_key})
-            row = self.store.ledger_get(new_key)
+        others = self.store.ledger_keys_for_doc(doc_id, key)
+        if not others:
+            self.store.delete_document(doc_id)
+            return
+        new_key = others[0]
+        self.store.update_document(doc_id, {"path": new_key})
+        row = self.store.ledger_get(new_key)
+        if row is not None:  # it is: ledger_keys_for_doc just read it in this transaction
             self.store.ledger_put(new_key, row.path, "ingested", None, doc_id, row.sha256, row.size,
                                   row.extractor_version)
-        else:
-            self.store.delete_document(doc_id)
 
 
 def _merge_chunks(chunks: list[Extracted]) -> Extracted:
@@ -436,9 +454,12 @@ def _merge_chunks(chunks: list[Extracted]) -> Extracted:
 def ingest(store: Store, paths: list[str], *, manifest: str | None = None, stdin_lines: Iterable[str] | None = None,
            cli: dict[str, Any] | None = None, text_column: str | None = None, jobs: int | None = None,
            on_event: Callable[[str, Any], None] | None = None) -> IngestResult:
-    """Ingest files, folders or ``-`` (paths on ``stdin_lines``) into ``store``."""
+    """Ingest files, folders or ``-`` (paths on ``stdin_lines``) into ``store``.
+
+    ``text_column`` makes .csv/.jsonl files one document per row.
+    """
     from .sources import discover
 
-    sources, missing = discover(paths, manifest=manifest, stdin_lines=stdin_lines, text_column=text_column)
+    sources, missing = discover(paths, manifest=manifest, stdin_lines=stdin_lines)
     ing = Ingester(store, cli=cli, text_column=text_column, jobs=jobs, on_event=on_event)
     return ing.run(sources, missing)

@@ -250,7 +250,6 @@ def discover(
     paths: list[str],
     manifest: str | None = None,
     stdin_lines: Iterable[str] | None = None,
-    text_column: str | None = None,
 ) -> tuple[list[Source], list[tuple[str, str]]]:
     """Turn input paths into Sources: ``(sources sorted by key, [(path, reason)])``.
 
@@ -262,13 +261,9 @@ def discover(
     Paths that do not exist (or folders that cannot be read) are returned in the
     second list with a reason. Duplicates are dropped.
 
-    With a manifest and no paths, the manifest's files are the inputs.
-
-    ``text_column`` is accepted so callers can pass their options through; table
-    files are returned as plain file Sources either way (the orchestrator expands
-    them into rows).
+    With a manifest and no paths, the manifest's files are the inputs. Table
+    files are plain file Sources here: the ingester expands them into rows.
     """
-    del text_column  # see docstring
     rows = read_manifest(manifest) if manifest else {}
     skip = {abs_path(manifest)} if manifest else set()
     if not paths and manifest:

@@ -13,8 +13,9 @@ class Extracted:
     ``pages`` is the raw text of each page (one element for formats that have
     no pages). ``front_matter`` holds metadata found inside the file that ranks
     above command-line flags (YAML front matter, table columns). ``embedded``
-    holds metadata the file format carries that ranks lowest (PDF Info dict:
-    ``title``, ``date``).
+    holds metadata the file format carries that ranks lowest (``title`` and
+    ``date`` from a PDF Info dict, .docx core properties, HTML ``<title>`` and
+    ``<meta>``). ``encoding`` is the detected encoding of a text-based file.
     """
 
     pages: list[str]
@@ -51,3 +52,50 @@ class Source:
     key: str
     manifest: dict[str, Any] = field(default_factory=dict)
     row: int | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One document as a worker returns it to the writer: normalised, tokenised
+    and ready to store (picklable, so it crosses the process pool).
+
+    ``docbin`` is the spaCy ``DocBin`` of the tokens, ``nlp`` the pipeline
+    fingerprint; ``words`` and ``ws_words`` are the two word counts;
+    ``pages`` the number of pages extracted. The extractor's metadata is kept
+    as it came (``front_matter``, ``embedded``, ``encoding``) so the writer can
+    resolve it, and re-resolve it later from :attr:`raw_meta`.
+    """
+
+    doc_id: str
+    text: str
+    page_starts: list[int]
+    quality: dict[str, Any]
+    docbin: bytes
+    n_tokens: int
+    words: int
+    ws_words: int
+    nlp: str
+    extractor: str
+    extractor_version: str
+    front_matter: dict[str, Any]
+    embedded: dict[str, Any]
+    encoding: str | None
+    pages: int
+
+    @property
+    def raw_meta(self) -> dict[str, Any]:
+        """What the store keeps to re-resolve the metadata without re-extracting."""
+        return {"front_matter": self.front_matter, "embedded": self.embedded, "encoding": self.encoding}
+
+
+@dataclass(frozen=True)
+class WorkFailure:
+    """Why a worker could not prepare an input: the ledger ``status``
+    (``failed``, ``no-text``, ``skipped``) and a one-line ``reason``."""
+
+    status: str
+    reason: str
+
+
+#: What a worker returns for one input.
+WorkResult = Prepared | WorkFailure
