@@ -97,23 +97,23 @@ def parse_date(value: Any) -> tuple[str, int] | None:
     if not isinstance(value, str):
         return None
     s = value.strip()
-    m = _PDF.match(s)
+    m = _PDF.match(s) or _COMPACT.match(s)
     if m:
-        y, mo, d = (int(g) if g else None for g in m.groups())
-        return (_fmt(y, mo, d), y) if _valid(y, mo, d) else None
-    m = _COMPACT.match(s)
-    if m:
-        y, mo, d = (int(g) for g in m.groups())
-        return (_fmt(y, mo, d), y) if _valid(y, mo, d) else None
+        return _from_groups(*m.groups())
     m = _ISO.match(s)
     if not m:
         return None
     if any(g is not None and len(g) > 2 for g in m.groups()[1:]):
         return None
-    y, mo, d = (int(g) if g else None for g in m.groups())
-    if not _valid(y, mo, d):
-        return None
-    return _fmt(y, mo, d), y
+    return _from_groups(*m.groups())
+
+
+def _from_groups(year: str, month: str | None, day: str | None) -> tuple[str, int] | None:
+    """``(iso, year)`` from matched digit groups (month and day optional), if a valid date."""
+    y = int(year)
+    mo = int(month) if month else None
+    d = int(day) if day else None
+    return (_fmt(y, mo, d), y) if _valid(y, mo, d) else None
 
 
 _NAME_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})([-_]?)(\d{2})\2(\d{2})(?!\d)")
@@ -134,8 +134,8 @@ def date_from_filename(name: str) -> str | None:
         y, mo, d = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if _valid(y, mo, d):
             return _fmt(y, mo, d)
-    m = _NAME_YEAR.search(base)
-    return m.group(1) if m else None
+    year = _NAME_YEAR.search(base)
+    return year.group(1) if year else None
 
 
 # --- paths ------------------------------------------------------------------
@@ -408,59 +408,76 @@ def resolve_metadata(
     for w in front_matter.pop("_warnings", None) or []:
         warnings.append(f"{path}: {w}")
 
+    date, date_source = _resolve_date(path, (manifest, front_matter, cli), embedded, warnings)
+    return Resolved(
+        title=_resolve_title(path, (manifest, front_matter, cli, embedded)),
+        date=date[0] if date else None,
+        year=date[1] if date else None,
+        date_source=date_source,
+        source_type=_resolve_source_type((manifest, front_matter, cli)),
+        metadata=_other_metadata((front_matter, manifest)),
+        warnings=warnings,
+    )
+
+
+def _embedded_label(path: str) -> str:
+    """The ``date_source`` of a date from the file format's own metadata."""
     suffix = os.path.splitext(path)[1].lower().lstrip(".")
     embedded_label = f"{suffix}-metadata" if suffix in ("pdf", "docx", "html", "htm") else "embedded-metadata"
     if embedded_label == "htm-metadata":
         embedded_label = "html-metadata"
+    return embedded_label
 
-    # title
-    title = None
-    for layer in (manifest, front_matter, cli, embedded):
+
+def _resolve_title(path: str, layers: tuple[dict, ...]) -> str:
+    """The first layer's title, else the file name stem (with ``#row=N`` for a table row)."""
+    for layer in layers:
         title = _title(_get(layer, "title"))
         if title:
-            break
-    if not title:
-        file_part, _, row = path.partition("#row=")
-        base = os.path.basename(file_part)
-        title = os.path.splitext(base)[0] or base
-        if row:
-            title = f"{title}#row={row}"
+            return title
+    file_part, _, row = path.partition("#row=")
+    base = os.path.basename(file_part)
+    title = os.path.splitext(base)[0] or base
+    return f"{title}#row={row}" if row else title
 
-    # date
-    date: tuple[str, int] | None = None
-    date_source = "none"
-    layers = (
-        ("manifest", manifest, "manifest", True),
-        ("front-matter", front_matter, "front matter", True),
-        ("cli", cli, "the command line", True),
-    )
-    for source, layer, label, with_year in layers:
-        date = _layer_date(layer, label, path, warnings, with_year=with_year)
-        if date:
-            date_source = source
-            break
-    if date is None:
-        from_name = date_from_filename(path.split("#row=", 1)[0])
-        if from_name:
-            date = parse_date(from_name)
-            date_source = "filename"
-    if date is None:
-        date = _layer_date(embedded, embedded_label.replace("-", " "), path, warnings, with_year=False)
-        if date:
-            date_source = embedded_label
 
-    # source_type
+def _resolve_date(
+    path: str, layers: tuple[dict, dict, dict], embedded: dict, warnings: list[str]
+) -> tuple[tuple[str, int] | None, str]:
+    """``(date, date_source)``: manifest, front matter, command line, file name, embedded."""
+    labelled = zip(("manifest", "front-matter", "cli"), layers, ("manifest", "front matter", "the command line"),
+                   strict=True)
+    for source, layer, label in labelled:
+        date = _layer_date(layer, label, path, warnings)
+        if date:
+            return date, source
+    from_name = date_from_filename(path.split("#row=", 1)[0])
+    if from_name:
+        date = parse_date(from_name)
+        if date is not None:
+            return date, "filename"
+    embedded_label = _embedded_label(path)
+    date = _layer_date(embedded, embedded_label.replace("-", " "), path, warnings, with_year=False)
+    if date:
+        return date, embedded_label
+    return None, "none"
+
+
+def _resolve_source_type(layers: tuple[dict, ...]) -> str | None:
     source_type = None
-    for layer in (manifest, front_matter, cli):
+    for layer in layers:
         v = _get(layer, "source_type")
         if v is not None:
             source_type = " ".join(str(v).split()) or None
             if source_type:
                 break
+    return source_type
 
-    # everything else
+
+def _other_metadata(layers: tuple[dict, ...]) -> dict[str, Any]:
+    """Every non-reserved, non-empty field, JSON-serialisable; a later layer wins."""
     metadata: dict[str, Any] = {}
-    for layer in (front_matter, manifest):
+    for layer in layers:
         for k, v in layer.items():
             key = str(k).strip()
             if not key or key.lower() in RESERVED:
@@ -468,13 +485,4 @@ def resolve_metadata(
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
             metadata[key] = jsonable(v)
-
-    return Resolved(
-        title=title,
-        date=date[0] if date else None,
-        year=date[1] if date else None,
-        date_source=date_source,
-        source_type=source_type,
-        metadata=metadata,
-        warnings=warnings,
-    )
+    return metadata

@@ -124,9 +124,7 @@ def _text_of(el) -> str:
         tag = node.tag if isinstance(node.tag, str) else ""
         tag = tag.lower()
         in_pre = pre or tag == "pre"
-        if tag in _BLOCK:
-            parts.append("\n")
-        elif tag == "br":
+        if tag in _BLOCK or tag == "br":
             parts.append("\n")
         elif tag in _CELL:
             parts.append(" ")

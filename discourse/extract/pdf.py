@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from pdfminer import __version__ as PDFMINER_VERSION
 from pdfminer.converter import TextConverter
@@ -106,7 +107,7 @@ def _may_show_text(datas: Iterable[bytes], resources: Any, seen: set[int], depth
 class _TextOnlyInterpreter(PDFPageInterpreter):
     """A page interpreter that skips content that cannot show text."""
 
-    def do_Do(self, xobjid_arg: Any) -> None:  # noqa: N802 (pdfminer's naming)
+    def do_Do(self, xobjid_arg: Any) -> None:
         try:
             xobj = stream_value(self.xobjmap[literal_name(xobjid_arg)])
             if xobj.get("Subtype") is _LITERAL_FORM:
@@ -256,6 +257,37 @@ def require_text_layer(pages: list[str]) -> None:
         raise NoTextError(NO_TEXT_MESSAGE, hint=NO_TEXT_HINT)
 
 
+def _page_texts(doc: PDFDocument, want: set[int] | None) -> tuple[list[str], int]:
+    """The text of the pages in ``want`` (all when ``None``), in page order, and
+    the number of pages seen (all of them, unless every wanted page came first)."""
+    out = io.StringIO()
+    rsrcmgr = PDFResourceManager(caching=True)
+    device = TextConverter(rsrcmgr, out, laparams=LAParams())
+    interpreter = _TextOnlyInterpreter(rsrcmgr, device)
+    pages: list[str] = []
+    n_pages = 0
+    try:
+        for pageno, page in enumerate(PDFPage.create_pages(doc)):
+            n_pages = pageno + 1
+            if want is not None and pageno not in want:
+                continue
+            interpreter.process_page(page)
+            text = out.getvalue()
+            out.seek(0)
+            out.truncate(0)
+            pages.append(text[:-1] if text.endswith("\f") else text)
+            if want is not None and len(pages) == len(want):
+                break
+    except ExtractError:
+        raise
+    except Exception as exc:
+        where = f"page {n_pages}: " if n_pages else ""
+        raise ExtractError(f"not a readable PDF: {where}{_short(exc)}") from None
+    finally:
+        device.close()
+    return pages, n_pages
+
+
 def extract_pdf(path: str, page_numbers: list[int] | None = None) -> Extracted:
     """Extract the text of each page of the PDF at ``path``.
 
@@ -269,38 +301,13 @@ def extract_pdf(path: str, page_numbers: list[int] | None = None) -> Extracted:
     encrypted with a password, page number out of range) and
     :class:`NoTextError` (no text layer).
     """
-    wanted = None if page_numbers is None else sorted(set(int(n) for n in page_numbers))
+    want = None if page_numbers is None else {int(n) for n in page_numbers}
     with _open_file(path) as fh:
         doc = _open_document(fh)
         embedded = _embedded(doc)
-        out = io.StringIO()
-        rsrcmgr = PDFResourceManager(caching=True)
-        device = TextConverter(rsrcmgr, out, laparams=LAParams())
-        interpreter = _TextOnlyInterpreter(rsrcmgr, device)
-        pages: list[str] = []
-        n_pages = 0
-        want = set(wanted) if wanted is not None else None
-        try:
-            for pageno, page in enumerate(PDFPage.create_pages(doc)):
-                n_pages = pageno + 1
-                if want is not None and pageno not in want:
-                    continue
-                interpreter.process_page(page)
-                text = out.getvalue()
-                out.seek(0)
-                out.truncate(0)
-                pages.append(text[:-1] if text.endswith("\f") else text)
-                if want is not None and len(pages) == len(want):
-                    break
-        except ExtractError:
-            raise
-        except Exception as exc:
-            where = f"page {n_pages}: " if n_pages else ""
-            raise ExtractError(f"not a readable PDF: {where}{_short(exc)}") from None
-        finally:
-            device.close()
+        pages, n_pages = _page_texts(doc, want)
     if want is not None and len(pages) != len(want):
-        missing = [n for n in wanted if n < 0 or n >= n_pages]
+        missing = sorted(n for n in want if n < 0 or n >= n_pages)
         raise ExtractError(
             f"page number {missing[0]} out of range (the PDF has {n_pages} pages)"
         )
