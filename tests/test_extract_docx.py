@@ -36,7 +36,7 @@ def test_docx_core_properties():
 def test_docx_not_a_zip(tmp_path):
     p = tmp_path / "fake.docx"
     p.write_text("just text", encoding="utf-8")
-    with pytest.raises(ExtractError, match="not a .docx file"):
+    with pytest.raises(ExtractError, match=r"not a \.docx file"):
         extract(str(p))
 
 
@@ -52,5 +52,5 @@ def test_docx_zip_without_document(tmp_path):
     p = tmp_path / "broken.docx"
     with zipfile.ZipFile(p, "w") as z:
         z.writestr("hello.txt", "hi")
-    with pytest.raises(ExtractError, match="cannot read .docx"):
+    with pytest.raises(ExtractError, match=r"cannot read \.docx"):
         extract(str(p))

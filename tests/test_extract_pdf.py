@@ -68,8 +68,8 @@ def test_page_count_and_page_numbers(blood):
 def test_extract_then_normalise_keeps_sentence_and_drops_page_numbers(blood):
     norm = normalise_pages(blood.pages)
     assert norm.quality["running_lines_removed"] == 8
-    ends = norm.page_starts[1:] + [len(norm.text)]
-    for a, b in zip(norm.page_starts, ends):
+    ends = [*norm.page_starts[1:], len(norm.text)]
+    for a, b in zip(norm.page_starts, ends, strict=True):
         assert BLOOD_SENTENCE in " ".join(norm.text[a:b].split())
 
 

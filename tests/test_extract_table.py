@@ -17,7 +17,7 @@ FIX = Path(__file__).parent / "fixtures" / "text"
 def test_csv_rows_with_bom_and_crlf():
     rows = list(read_table(str(FIX / "govuk_guides.csv"), "text"))
     assert [r[0] for r in rows] == [1, 2, 3, 4]
-    row, text, meta = rows[1]
+    _, text, meta = rows[1]
     assert text.startswith("There is a limit on the total amount of benefit")
     assert meta == {"slug": "benefit-cap", "title": "Benefit cap", "date": "2012-09-24"}
     assert "\ufeffslug" not in rows[0][2]  # BOM not in the first header name

@@ -162,7 +162,7 @@ def test_suffix_case_insensitive(tmp_path):
 
 
 def test_supported_set():
-    assert SUPPORTED == {".pdf", ".txt", ".md", ".mkd", ".mdown", ".markdown", ".rst", ".html", ".htm", ".docx"}
+    assert {".pdf", ".txt", ".md", ".mkd", ".mdown", ".markdown", ".rst", ".html", ".htm", ".docx"} == SUPPORTED
 
 
 # --- front matter ------------------------------------------------------------

@@ -64,7 +64,8 @@ def test_corrected_manifest_takes_effect_on_unchanged_files(tmp_path):
     _ingest(db, [ING / "gov"], manifest=str(ING / "MANIFEST.csv"))
     # the same files, named by absolute path in a corrected manifest elsewhere
     fixed = tmp_path / "MANIFEST.csv"
-    rows = list(csv.DictReader(open(ING / "MANIFEST.csv", encoding="utf-8")))
+    with open(ING / "MANIFEST.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     for r in rows:
         r["file"] = str((ING / r["file"]).resolve())
         r["source_type"] = "guidance"
@@ -153,7 +154,8 @@ def test_cli_docs_stats_ledger_formats(tmp_path):
     out = run_cli("docs", "--format", "csv", db=db, check=0).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 2
-    for col in "doc_id,path,title,date,year,date_source,source_type,pages,words,ws_words,extractor".split(","):
+    for col in ("doc_id", "path", "title", "date", "year", "date_source", "source_type", "pages", "words",
+                "ws_words", "extractor"):
         assert col in rows[0]
     # piped output defaults to CSV; DISCOURSE_DB is honoured
     out2 = run_cli("docs", env={"DISCOURSE_DB": str(db)}, check=0).stdout

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from discourse.nlp import english_words
 from discourse.normalise import (
     QUALITY_KEYS,
     fold_whitespace,
@@ -26,7 +27,6 @@ from discourse.normalise import (
     running_line_keys,
     strip_invisible,
 )
-from discourse.nlp import english_words
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
 BLOOD_SENTENCE = "These recommendations are accepted in principle by the UK Government"
@@ -49,8 +49,8 @@ def _clean(pages: list[str]) -> list[str]:
 
 
 def _page_texts(norm) -> list[str]:
-    ends = norm.page_starts[1:] + [len(norm.text) + 2]
-    return [norm.text[a : b - 2] for a, b in zip(norm.page_starts, ends)]
+    ends = [*norm.page_starts[1:], len(norm.text) + 2]
+    return [norm.text[a : b - 2] for a, b in zip(norm.page_starts, ends, strict=True)]
 
 
 # --------------------------------------------------------------------------- #
@@ -259,7 +259,7 @@ def test_running_lines_blood_response_sentence_survives():
     # The page-number footer (32, 34, ... 63) is the only running line.
     assert running_line_keys(pages) == {"#"}
     assert removed == 8
-    for before, after in zip(pages, out):
+    for before, after in zip(pages, out, strict=True):
         assert BLOOD_SENTENCE in " ".join(after.split())
         assert before.split("\n")[-1].isdigit()
         assert not after.split("\n")[-1].isdigit()
@@ -274,7 +274,7 @@ def test_running_lines_blood_report_header_removed_body_kept():
     out, removed = remove_running_lines(pages)
     # p4: the same text is a body line (index 12 of 29) and stays
     assert header in out[0].split("\n")
-    for before, after in zip(pages[1:], out[1:]):
+    for before, after in zip(pages[1:], out[1:], strict=True):
         b, a = before.split("\n"), after.split("\n")
         assert b[0] == header and header not in a
         # Footer block "Recommendations" (section name) / [footnote number] / page

@@ -7,6 +7,7 @@ field quoted, the 1945-2019 manifestos with a year and no date).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -346,5 +347,5 @@ def test_title_default_and_table_rows():
 
 def test_resolved_is_frozen():
     r = resolve()
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         r.title = "x"  # type: ignore[misc]
