@@ -43,7 +43,7 @@ def ensure_mentions(store: Store, lexicon, *, model: str | None = None,
     from .nlp import doc_from_bytes, make_nlp, set_lemmas
 
     nlp = make_nlp(model)
-    matcher = Matcher(lexicon, nlp.vocab)
+    matcher = Matcher(lexicon)
     done = 0
     for i in range(0, len(todo), BATCH):
         batch = todo[i:i + BATCH]

@@ -61,9 +61,9 @@ class Mention:
 
 
 class _Node:
-    __slots__ = ("next", "ends", "pref")
+    __slots__ = ("ends", "next", "pref")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.next: dict[str, _Node] = {}
         self.ends: list[tuple] = []          # payloads ending here
         self.pref: list[tuple[str, tuple]] = []  # (prefix, payload) for a wildcard last token
@@ -86,14 +86,12 @@ def _groupings(n: int):
 class Matcher:
     """Find the mentions of a lexicon's concepts in Docs.
 
-    ``vocab`` is the vocabulary the Docs share (kept for callers; token
-    strings are read from each Doc's own vocab, so Docs from another vocab
-    also work).
+    Token strings are read from each Doc's own vocab, so Docs from any vocab
+    work. ``vocab`` is accepted for existing callers and not used.
     """
 
     def __init__(self, lexicon: Lexicon, vocab=None):
         self.lexicon = lexicon
-        self.vocab = vocab
         self._root = _Node()
         self._concepts = lexicon.concepts
         for ci, c in enumerate(lexicon.concepts):
@@ -182,31 +180,14 @@ class Matcher:
         return self._finish(doc, n, wpos, raw)
 
     def _finish(self, doc: Doc, n: int, wpos, raw) -> list[Mention]:
+        windows = _Windows(doc, n)
+        cands = self._candidates(doc, wpos, raw, windows)
+        return [self._mention(doc, c, windows) for c in _resolve_overlaps(cands, n)]
+
+    def _candidates(self, doc: Doc, wpos, raw, windows: _Windows) -> list[tuple[int, int, int, int, int, int]]:
+        """Raw trie matches that pass the case and context/unless checks, as
+        (start_char, end_char, start_token, end_token, concept index, term index)."""
         concepts = self._concepts
-        sent = None
-        windows: dict[tuple[int, int], tuple] = {}
-
-        def window(s: int, e: int):
-            nonlocal sent
-            got = windows.get((s, e))
-            if got is None:
-                if sent is None:
-                    sent = doc.to_array(SENT_START).astype(np.int64)
-                got = _window(doc, sent, n, s, e)
-                windows[(s, e)] = got
-            return got
-
-        def holds(p, s: int, e: int, text: str) -> bool:
-            if p.scope == "text":
-                key = (s, e, "text")
-                got = windows.get(key)
-                if got is None:
-                    got = _window(doc, None, n, s, e)
-                    windows[key] = got
-            else:
-                got = window(s, e)
-            return pattern_holds(p, got[2], got[3], text)
-
         cands = []
         for w0, w1, (ci, ti, cased, _star) in raw:
             s = int(wpos[w0])
@@ -221,44 +202,78 @@ class Matcher:
             ec = last.idx + len(last.text)
             if term.context or term.unless:
                 text = doc[s:e].text
-                if term.context and not any(holds(p, s, e, text) for p in term.context):
+                if term.context and not any(windows.holds(p, s, e, text) for p in term.context):
                     continue
-                if any(holds(p, s, e, text) for p in term.unless):
+                if any(windows.holds(p, s, e, text) for p in term.unless):
                     continue
             cands.append((sc, ec, s, e, ci, ti))
+        return cands
 
-        # longest wins; ties: lexicon order (concept, then term), then earlier
-        cands.sort(key=lambda c: (c[0] - c[1], c[4], c[5], c[0]))
-        taken = bytearray(n)
-        kept = []
-        for c in cands:
-            s, e = c[2], c[3]
-            if any(taken[s:e]):
-                continue
-            taken[s:e] = b"\x01" * (e - s)
-            kept.append(c)
-        kept.sort(key=lambda c: (c[0], c[1]))
+    def _mention(self, doc: Doc, cand: tuple[int, int, int, int, int, int], windows: _Windows) -> Mention:
+        sc, ec, s, e, ci, ti = cand
+        concept = self._concepts[ci]
+        ss, se, _left, _right = windows.window(s, e)
+        variant = doc[s:e].text  # == doc.text[sc:ec]; doc.text is slow
+        excluded = False
+        reason = None
+        for ex in concept.excludes:
+            if windows.holds(ex.pattern, s, e, variant):
+                excluded = True
+                reason = ex.reason
+                break
+        last = doc[se - 1]
+        return Mention(
+            concept=concept.id, variant=variant, start_char=sc, end_char=ec,
+            start_token=s, end_token=e,
+            sent_start_char=doc[ss].idx, sent_end_char=last.idx + len(last.text),
+            excluded=excluded, exclude_reason=reason, term=concept.terms[ti].text,
+        )
 
-        out = []
-        for sc, ec, s, e, ci, ti in kept:
-            concept = concepts[ci]
-            ss, se, left, right = window(s, e)
-            variant = doc[s:e].text  # == doc.text[sc:ec]; doc.text is slow
-            excluded = False
-            reason = None
-            for ex in concept.excludes:
-                if holds(ex.pattern, s, e, variant):
-                    excluded = True
-                    reason = ex.reason
-                    break
-            last = doc[se - 1]
-            out.append(Mention(
-                concept=concept.id, variant=variant, start_char=sc, end_char=ec,
-                start_token=s, end_token=e,
-                sent_start_char=doc[ss].idx, sent_end_char=last.idx + len(last.text),
-                excluded=excluded, exclude_reason=reason, term=concept.terms[ti].text,
-            ))
-        return out
+
+def _resolve_overlaps(cands: list[tuple[int, int, int, int, int, int]], n: int) -> list[tuple]:
+    """Keep non-overlapping candidates, in text order: the longest wins; ties go
+    to lexicon order (concept, then term), then to the earlier match."""
+    cands = sorted(cands, key=lambda c: (c[0] - c[1], c[4], c[5], c[0]))
+    taken = bytearray(n)
+    kept = []
+    for c in cands:
+        s, e = c[2], c[3]
+        if any(taken[s:e]):
+            continue
+        taken[s:e] = b"\x01" * (e - s)
+        kept.append(c)
+    kept.sort(key=lambda c: (c[0], c[1]))
+    return kept
+
+
+class _Windows:
+    """The sentence (or, for scope ``text``, plain) windows around matches of one Doc, computed once each."""
+
+    def __init__(self, doc: Doc, n: int):
+        self.doc = doc
+        self.n = n
+        self.sent: np.ndarray | None = None
+        self.cache: dict[tuple, tuple] = {}  # (s, e) or (s, e, "text") -> _window(...)
+
+    def window(self, s: int, e: int):
+        got = self.cache.get((s, e))
+        if got is None:
+            if self.sent is None:
+                self.sent = self.doc.to_array(SENT_START).astype(np.int64)
+            got = _window(self.doc, self.sent, self.n, s, e)
+            self.cache[(s, e)] = got
+        return got
+
+    def holds(self, p, s: int, e: int, text: str) -> bool:
+        if p.scope == "text":
+            key = (s, e, "text")
+            got = self.cache.get(key)
+            if got is None:
+                got = _window(self.doc, None, self.n, s, e)
+                self.cache[key] = got
+        else:
+            got = self.window(s, e)
+        return pattern_holds(p, got[2], got[3], text)
 
 
 def _factorize(values):
@@ -307,11 +322,3 @@ def _window(doc: Doc, sent, n: int, s: int, e: int):
         right.append((norm_key(t.text), t.text))
     return ss, se, left, right
 
-
-def find_mentions(lexicon: Lexicon, docs, vocab=None):
-    """Convenience: yield (doc, mentions) for each Doc."""
-    m = None
-    for doc in docs:
-        if m is None:
-            m = Matcher(lexicon, vocab or doc.vocab)
-        yield doc, m(doc)

@@ -16,7 +16,7 @@ def lex():
 
 @pytest.fixture(scope="module")
 def matcher(nlp, lex):
-    return Matcher(lex, nlp.vocab)
+    return Matcher(lex)
 
 
 def run(nlp, matcher, text):
@@ -32,7 +32,7 @@ def small(nlp, tmp_path, yaml_text):
     f = tmp_path / "lex.yaml"
     f.write_text(yaml_text)
     lex = load_lexicon(f)
-    return lambda text: run(nlp, Matcher(lex, nlp.vocab), text)
+    return lambda text: run(nlp, Matcher(lex), text)
 
 
 # ------------------------------------------------------------ co-production

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from contextlib import contextmanager
-from typing import Optional
+from contextlib import contextmanager, suppress
 
 import typer
 from rich.console import Console
@@ -14,7 +14,8 @@ from ..report.export import FORMATS, default_format, write_rows
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+# Exit codes 1 (error) and 2 (usage) come from DiscourseError.code; these are the others.
+EXIT_OK, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 3, 130
 
 DbOpt = typer.Option(None, "--db", envvar="DISCOURSE_DB", help="Corpus store (SQLite file). Default ./discourse.db.",
                      show_default=False)
@@ -27,18 +28,18 @@ class State:
     debug = False
 
 
-def db_path(db: Optional[str]) -> str:
+def db_path(db: str | None) -> str:
     from ..store import default_db_path
 
     return db or default_db_path()
 
 
-def check_format(fmt: Optional[str]) -> None:
+def check_format(fmt: str | None) -> None:
     if fmt is not None and fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
 
 
-def emit(columns, rows, fmt: Optional[str], output: str = "-", title: str | None = None,
+def emit(columns, rows, fmt: str | None, output: str = "-", title: str | None = None,
          table_columns=None) -> int:
     """Write data rows to stdout (or ``output``) in the chosen format.
 
@@ -75,14 +76,12 @@ def handle_errors():
         print(f"Error: {exc.message}", file=sys.stderr)
         if exc.hint:
             print(f"Hint: {exc.hint}", file=sys.stderr)
-        raise typer.Exit(exc.code)
+        raise typer.Exit(exc.code) from None
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
-        raise typer.Exit(EXIT_INTERRUPTED)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
-        # `discourse docs | head`: not an error.
-        try:
-            sys.stdout = open("/dev/null", "w")
-        except OSError:
-            pass
-        raise typer.Exit(EXIT_OK)
+        # `discourse docs | head`: not an error. Later writes go nowhere.
+        with suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open as stdout
+        raise typer.Exit(EXIT_OK) from None

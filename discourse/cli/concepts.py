@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import List, Optional
+from typing import List
 
 import typer
 
@@ -33,11 +33,11 @@ def lexicon_check(files: List[str] = typer.Argument(..., help="Lexicon YAML file
 
 @lexicon_app.command("show")
 def lexicon_show(
-    file: Optional[str] = typer.Argument(None, help="Lexicon YAML file (default: the shipped lexicon)."),
+    file: str | None = typer.Argument(None, help="Lexicon YAML file (default: the shipped lexicon)."),
     attested: bool = typer.Option(False, "--attested", help="Show the variants found in the corpus, with counts."),
-    fmt: Optional[str] = FormatOpt,
+    fmt: str | None = FormatOpt,
     output: str = OutputOpt,
-    db: Optional[str] = DbOpt,
+    db: str | None = DbOpt,
 ):
     """List the concepts and their expanded variants (or, with --attested, the variants found)."""
     from ..lexicon import expand_variants, load_lexicon
@@ -61,21 +61,22 @@ def lexicon_show(
 @app.command()
 def kwic(
     concept: str = typer.Argument(..., help="Concept id, e.g. co-production."),
-    lexicon: Optional[str] = LexiconOpt,
+    lexicon: str | None = LexiconOpt,
     window: int = typer.Option(10, "--window", "-w", min=0, help="Words of context on each side."),
-    where: Optional[List[str]] = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable."),
-    year_from: Optional[int] = typer.Option(None, "--from", help="First year."),
-    year_to: Optional[int] = typer.Option(None, "--to", help="Last year."),
-    sort: Optional[str] = typer.Option(None, "--sort", help="left|right|date (default: document order)."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N rows."),
+    where: List[str] | None = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable."),
+    year_from: int | None = typer.Option(None, "--from", help="First year."),
+    year_to: int | None = typer.Option(None, "--to", help="Last year."),
+    sort: str | None = typer.Option(None, "--sort", help="left|right|date (default: document order)."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most N rows."),
     include_excluded: bool = typer.Option(False, "--include-excluded", help="Also list mentions an exclude rule removed."),
-    model: Optional[str] = ModelOpt,
-    fmt: Optional[str] = FormatOpt,
+    model: str | None = ModelOpt,
+    fmt: str | None = FormatOpt,
     output: str = OutputOpt,
-    db: Optional[str] = DbOpt,
+    db: str | None = DbOpt,
 ):
     """Keyword-in-context rows for every mention of CONCEPT."""
-    from ..kwic import KWIC_COLUMNS, kwic as run_kwic
+    from ..kwic import KWIC_COLUMNS
+    from ..kwic import kwic as run_kwic
     from ..lexicon import load_lexicon
     from ..store import Store
 

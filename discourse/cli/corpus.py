@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import List, Optional
+from typing import List
 
 import typer
 
 from . import app
-from ._common import (EXIT_PARTIAL, DbOpt, FormatOpt, OutputOpt, check_format, db_path, emit, err,
-                      handle_errors, note, warn)
+from ._common import (
+    EXIT_PARTIAL,
+    DbOpt,
+    FormatOpt,
+    OutputOpt,
+    check_format,
+    db_path,
+    emit,
+    err,
+    handle_errors,
+    note,
+    warn,
+)
 
 DOC_COLUMNS = ["doc_id", "path", "title", "date", "year", "date_source", "source_type", "pages", "words",
                "ws_words", "extractor", "extractor_version", "ingested_at"]
@@ -21,13 +32,13 @@ STATS_COLUMNS = ["source_type", "year", "docs", "pages", "words", "ws_words"]
 @app.command()
 def ingest(
     paths: List[str] = typer.Argument(..., help="Files, folders (read recursively), or '-' for paths on stdin."),
-    manifest: Optional[str] = typer.Option(None, "--manifest", "-m", help="CSV with a file (or path) column and metadata columns."),
-    source_type: Optional[str] = typer.Option(None, "--source-type", help="source_type for inputs the manifest does not describe."),
-    date: Optional[str] = typer.Option(None, "--date", help="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) for inputs with no better date."),
-    title: Optional[str] = typer.Option(None, "--title", help="Title for inputs with no better title."),
-    text_column: Optional[str] = typer.Option(None, "--text-column", help="Read .csv/.jsonl files as one document per row, text in this column."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
-    db: Optional[str] = DbOpt,
+    manifest: str | None = typer.Option(None, "--manifest", "-m", help="CSV with a file (or path) column and metadata columns."),
+    source_type: str | None = typer.Option(None, "--source-type", help="source_type for inputs the manifest does not describe."),
+    date: str | None = typer.Option(None, "--date", help="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) for inputs with no better date."),
+    title: str | None = typer.Option(None, "--title", help="Title for inputs with no better title."),
+    text_column: str | None = typer.Option(None, "--text-column", help="Read .csv/.jsonl files as one document per row, text in this column."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+    db: str | None = DbOpt,
 ):
     """Extract, normalise and tokenise documents into the corpus store."""
     from ..ingest import ingest as run_ingest
@@ -105,9 +116,9 @@ class _Progress:
 
 @app.command()
 def docs(
-    fmt: Optional[str] = FormatOpt,
+    fmt: str | None = FormatOpt,
     output: str = OutputOpt,
-    db: Optional[str] = DbOpt,
+    db: str | None = DbOpt,
 ):
     """List the documents in the store, one row each."""
     from ..store import Store
@@ -121,10 +132,10 @@ def docs(
 
 @app.command()
 def ledger(
-    status: Optional[str] = typer.Option(None, "--status", help="Only rows with this status."),
-    fmt: Optional[str] = FormatOpt,
+    status: str | None = typer.Option(None, "--status", help="Only rows with this status."),
+    fmt: str | None = FormatOpt,
     output: str = OutputOpt,
-    db: Optional[str] = DbOpt,
+    db: str | None = DbOpt,
 ):
     """List every input seen by ingest, with its status and reason."""
     from ..store import Store
@@ -139,9 +150,9 @@ def ledger(
 
 @app.command()
 def stats(
-    fmt: Optional[str] = FormatOpt,
+    fmt: str | None = FormatOpt,
     output: str = OutputOpt,
-    db: Optional[str] = DbOpt,
+    db: str | None = DbOpt,
 ):
     """Corpus totals by source_type and year."""
     from ..store import Store

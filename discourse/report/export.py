@@ -9,11 +9,11 @@ carriage return in a *text* value is prefixed with ``'``); numbers stay numbers.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import sys
-from typing import Any, Iterable, Sequence, TextIO
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -89,11 +89,11 @@ def write_rows(columns: Sequence[str], rows: Iterable[dict[str, Any] | Sequence[
             n += 1
     elif fmt == "jsonl":
         for r in rows:
-            out.write(json.dumps({c: json_value(v) for c, v in zip(columns, as_list(r))},
+            out.write(json.dumps({c: json_value(v) for c, v in zip(columns, as_list(r), strict=False)},
                                  ensure_ascii=False) + "\n")
             n += 1
     elif fmt == "json":
-        items = [{c: json_value(v) for c, v in zip(columns, as_list(r))} for r in rows]
+        items = [{c: json_value(v) for c, v in zip(columns, as_list(r), strict=False)} for r in rows]
         n = len(items)
         out.write(json.dumps(items, ensure_ascii=False, indent=1) + "\n")
     else:
@@ -110,8 +110,3 @@ def write_rows(columns: Sequence[str], rows: Iterable[dict[str, Any] | Sequence[
     out.flush()
     return n
 
-
-def to_string(columns: Sequence[str], rows, fmt: str = "csv") -> str:
-    buf = io.StringIO()
-    write_rows(columns, rows, fmt, buf)
-    return buf.getvalue()

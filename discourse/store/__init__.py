@@ -11,14 +11,15 @@ discourse reads and writes through the named methods of :class:`Store`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
-import dataclasses
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..errors import StoreError
 from .schema import MIGRATIONS, SCHEMA_VERSION
@@ -37,7 +38,7 @@ def default_db_path() -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class Store:
 
     # -- opening -----------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, *, create: bool = True) -> "Store":
+    def open(cls, path: str | os.PathLike | None = None, *, create: bool = True) -> Store:
         p = str(path or default_db_path())
         if not create and not Path(p).exists():
             raise StoreError(f"{p}: no corpus store here", hint="run `discourse ingest PATH...` first, or pass --db")
@@ -131,7 +132,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -151,10 +152,9 @@ class Store:
 
     def ledger_rows(self, status: str | None = None) -> Iterator[LedgerRow]:
         """Every ledger row (or those with ``status``), ordered by key."""
-        sql, params = "SELECT * FROM ledger", ()
-        if status is not None:
-            sql, params = sql + " WHERE status=?", (status,)
-        for r in self.conn.execute(sql + " ORDER BY key", params):
+        where = "" if status is None else " WHERE status=?"
+        params = () if status is None else (status,)
+        for r in self.conn.execute(f"SELECT * FROM ledger{where} ORDER BY key", params):
             yield LedgerRow(**dict(r))
 
     def ledger_put(self, key: str, path: str, status: str, reason: str | None = None,
