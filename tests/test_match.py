@@ -70,7 +70,7 @@ def test_em_dash_is_not_a_hyphen(nlp, matcher):
 
 def test_mention_fields_and_order(nlp, matcher):
     text = "Personal budgets came first. Then co-production arrived, and co-produced plans."
-    doc, ms = run(nlp, matcher, text)
+    _doc, ms = run(nlp, matcher, text)
     assert all(isinstance(m, Mention) for m in ms)
     assert [m.start_char for m in ms] == sorted(m.start_char for m in ms)
     assert [(m.concept, m.variant) for m in ms] == [

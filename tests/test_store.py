@@ -42,10 +42,9 @@ def test_page_of_maps_offsets_to_pages():
 
 def test_failed_transaction_writes_nothing(tmp_path):
     with Store.open(tmp_path / "c.db") as s:
-        with pytest.raises(RuntimeError):
-            with s.transaction():
-                s.ledger_put("/x", "/x", "failed", "boom")
-                raise RuntimeError("interrupted")
+        with pytest.raises(RuntimeError), s.transaction():
+            s.ledger_put("/x", "/x", "failed", "boom")
+            raise RuntimeError("interrupted")
         assert s.ledger_get("/x") is None
 
 
