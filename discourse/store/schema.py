@@ -17,10 +17,14 @@ MIGRATIONS: list[str] = [
         title             TEXT,
         date              TEXT,                 -- ISO 8601, may be partial (YYYY, YYYY-MM)
         year              INTEGER,
-        date_source       TEXT NOT NULL,        -- manifest|front-matter|cli|filename|pdf-metadata|none
+        date_source       TEXT NOT NULL,        -- manifest|front-matter|cli|filename|none, or the file's own
+                                                -- metadata: pdf-|docx-|html-|embedded-metadata
         source_type       TEXT,
         metadata          TEXT NOT NULL DEFAULT '{}',   -- JSON: every other manifest/front-matter field
-        raw_meta          TEXT NOT NULL DEFAULT '{}',   -- JSON: front matter, embedded, cli (to re-resolve)
+        raw_meta          TEXT NOT NULL DEFAULT '{}',   -- JSON {front_matter, embedded, encoding} as extracted
+                                                        -- (a table row's columns are its front_matter); an
+                                                        -- unchanged input is re-resolved from it with the
+                                                        -- current manifest and command line, not stored here
         extractor         TEXT NOT NULL,
         extractor_version TEXT NOT NULL,
         pages             INTEGER NOT NULL,
