@@ -1,0 +1,103 @@
+"""Meaning commands: ``senses`` (sense clusters) and ``frames`` (definitional and metalinguistic talk)."""
+
+from __future__ import annotations
+
+from typing import List
+
+import typer
+
+from . import app
+from ._common import DbOpt, FormatOpt, OutputOpt, check_format, db_path, emit, handle_errors, note
+from .concepts import LexiconOpt
+
+ByOpt = typer.Option("source_type", "--by", help="Document metadata column to compare senses or frames across.")
+WhereOpt = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable.")
+FromOpt = typer.Option(None, "--from", help="First year.")
+ToOpt = typer.Option(None, "--to", help="Last year.")
+ExcludedOpt = typer.Option(False, "--include-excluded", help="Also use mentions an exclude rule removed.")
+
+
+def _contexts(db: str | None, lexicon: str | None, concept: str, by: str, where, year_from, year_to,
+              include_excluded: bool):
+    """(lexicon, mentions of ``concept``) from the store; notes how many an exclude rule removed."""
+    from ..annotate import ensure_mentions
+    from ..kwic import check_concept
+    from ..lexicon import load_lexicon
+    from ..report.tables import check_by
+    from ..store import Store
+    from ..store.contexts import mention_contexts
+
+    lex = load_lexicon(lexicon)
+    check_concept(lex, concept)
+    with Store.open(db_path(db), create=False) as store:
+        check_by(store, [by])
+        key = ensure_mentions(store, lex)
+        ctx = mention_contexts(store, key, concept, where=where, year_from=year_from, year_to=year_to,
+                               include_excluded=True)
+    if not include_excluded:
+        n_excl = sum(c.excluded for c in ctx)
+        ctx = [c for c in ctx if not c.excluded]
+        if n_excl:
+            note(f"{n_excl} mention(s) of {concept} removed by exclude rules left out (--include-excluded "
+                 "to use them)")
+    return lex, ctx
+
+
+@app.command()
+def senses(
+    concept: str = typer.Argument(..., help="Concept id, e.g. co-production."),
+    lexicon: str | None = LexiconOpt,
+    by: str = ByOpt,
+    period: str = typer.Option("all", "--period", help="year | N-year | all | Y1-Y2,Y3-Y4 (as in report)."),
+    where: List[str] | None = WhereOpt,
+    year_from: int | None = FromOpt,
+    year_to: int | None = ToOpt,
+    include_excluded: bool = ExcludedOpt,
+    context: str = typer.Option("sentence", "--context", help="sentence (the stored sentence) | window."),
+    window: int | None = typer.Option(None, "--window", "-w", min=0,
+                                         help="N words each side instead of the sentence (--context window: 20)."),
+    embeddings: str = typer.Option("tfidf", "--embeddings",
+                                   help="tfidf | PATH of a local sentence-transformers model (never downloaded)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same output."),
+    min_count: int = typer.Option(5, "--min-count", help="Smallest sense (HDBSCAN min_cluster_size)."),
+    lines: bool = typer.Option(False, "--lines", help="One row per mention (its KWIC line and sense)."),
+    save: str | None = typer.Option(None, "--save", help="Write assignments, model and parameters to DIR."),
+    fmt: str | None = FormatOpt,
+    output: str = OutputOpt,
+    db: str | None = DbOpt,
+):
+    """Sense clusters of CONCEPT's mentions (BERTopic over context embeddings), one row per sense."""
+    from ..report.tables import period_of
+    from ..senses import SENSE_COLUMNS, SenseOptions, check_save_dir, find_senses, line_columns, save_senses
+
+    with handle_errors():
+        check_format(fmt)
+        if context not in ("sentence", "window"):
+            raise typer.BadParameter("expected sentence or window", param_hint="--context")
+        if context == "window" and window is None:
+            window = 20
+        fn = period_of(period)
+        fn = fn[0] if isinstance(fn, tuple) else fn   # older report.tables returned (fn, kind)
+        if save:
+            check_save_dir(save)   # refuse before the work, not after
+        opts = SenseOptions(by=by, window=window, embeddings=embeddings, seed=seed, min_count=min_count)
+        lex, ctx = _contexts(db, lexicon, concept, by, where, year_from, year_to, include_excluded)
+        res = find_senses(ctx, concept, opts, period=fn)
+        for msg in res.notes:
+            note(msg)
+        if save:
+            params = {"db": db_path(db), "concept": concept, "lexicon": {"name": lex.name, "version": str(lex.version),
+                                                      "content_hash": lex.content_hash},
+                      "by": by, "period": period, "where": list(where or []), "from": year_from, "to": year_to,
+                      "include_excluded": include_excluded, "context": "sentence" if window is None else "window",
+                      "window": window, "embeddings": embeddings, "seed": seed, "min_count": min_count,
+                      "mentions": len(res.lines)}
+            save_senses(res, save, params)
+            note(f"saved to {save}")
+        if lines:
+            emit(line_columns(by), res.lines, fmt, output, title=f"senses {concept} (lines)",
+                 table_columns=["sense_id", "date", by, "left", "match", "right"])
+        else:
+            emit(SENSE_COLUMNS, res.rows, fmt, output, title=f"senses {concept}",
+                 table_columns=["sense_id", "size", "share", "label", "example_1", "by_share"])
+
