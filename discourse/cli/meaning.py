@@ -101,3 +101,31 @@ def senses(
             emit(SENSE_COLUMNS, res.rows, fmt, output, title=f"senses {concept}",
                  table_columns=["sense_id", "size", "share", "label", "example_1", "by_share"])
 
+
+
+@app.command()
+def frames(
+    concept: str = typer.Argument(..., help="Concept id, e.g. co-production."),
+    lexicon: str | None = LexiconOpt,
+    frames_file: str | None = typer.Option(None, "--frames", help="Frames YAML (default: the shipped frames.yaml)."),
+    by: str = ByOpt,
+    where: List[str] | None = WhereOpt,
+    year_from: int | None = FromOpt,
+    year_to: int | None = ToOpt,
+    include_excluded: bool = ExcludedOpt,
+    fmt: str | None = FormatOpt,
+    output: str = OutputOpt,
+    db: str | None = DbOpt,
+):
+    """Sentences that define CONCEPT, comment on the word, hedge it or put it in scare quotes."""
+    from ..frames import find_frames, frame_columns, load_frames
+
+    with handle_errors():
+        check_format(fmt)
+        fs = load_frames(frames_file)   # a bad frames file fails before the store is read
+        _, ctx = _contexts(db, lexicon, concept, by, where, year_from, year_to, include_excluded)
+        res = find_frames(ctx, concept, by=by, frames=fs)
+        emit(frame_columns(by), res.rows, fmt, output, title=f"frames {concept}",
+             table_columns=["frame", "date", by, "cue", "sentence", "definition_cluster"])
+        for msg in res.notes:
+            note(msg)
