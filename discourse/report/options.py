@@ -1,0 +1,42 @@
+"""What a report is asked for: the tables, their columns, and the options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TABLES = ("prominence", "counts", "keyness", "collocates", "trend", "ambiguity")
+
+TABLE_COLUMNS = {
+    "prominence": ["docs", "docs_with", "count", "words", "per_10k", "per_10k_doc_mean", "doc_freq", "dp",
+                   "dp_norm", "juilland_d", "share_of_voice"],
+    "counts": ["doc_id", "count", "words"],
+    "keyness": ["reference", "count_a", "words_a", "docs_a", "count_b", "words_b", "docs_b", "g2", "p_value",
+                "log_ratio", "pct_diff"],
+    "collocates": ["collocate", "observed", "expected", "mi", "mi3", "t", "logdice", "ll"],
+    "trend": ["n_periods", "mk_s", "mk_z", "mk_p", "kendall_tau", "sen_slope"],
+    "ambiguity": ["mentions", "sample_k", "variants", "variant_entropy", "collocate_entropy", "apd", "apd_low",
+                  "apd_high", "jsd_vs_rest"],
+}
+
+COLLOCATE_WINDOW = 5      # word tokens each side of a mention
+CONTEXT_WINDOW = 20       # word tokens each side, for ambiguity contexts
+COLLOCATES_PER_CELL = 50  # most strongly associated (by ll) collocates kept per concept x cell
+MIN_COLLOCATE_FREQ = 2    # a collocate must co-occur at least this often to be listed
+N_SAMPLES = 200           # subsamples of --sample-k mentions for the ambiguity measures
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    by: tuple[str, ...] = ("source_type",)
+    period: str = "year"
+    year_from: int | None = None
+    year_to: int | None = None
+    where: tuple[str, ...] = ()
+    reference: str = "government"
+    min_count: int = 5
+    sample_k: int = 30
+    seed: int = 0
+
+    def columns(self, table: str) -> list[str]:
+        head = ["concept", *self.by] + ([] if table == "trend" else ["period"])
+        return head + TABLE_COLUMNS[table]

@@ -1,0 +1,102 @@
+"""Token access for the context tables: word lemmas per document, mentions as word spans, windows.
+
+Everything here reads the tokens stored at ingest. A *word* is a token that is
+neither punctuation nor whitespace (the same tokens ``words`` counts); word
+positions index a document's list of word lemmas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from ..annotate import fold_variant
+from ..store import Store
+
+
+@dataclass(frozen=True)
+class DocWords:
+    """One document's word tokens: lower-cased lemmas in text order, and token index -> word index."""
+
+    lemmas: list[str]
+    index: dict[int, int]
+
+
+class Mention(NamedTuple):
+    """A kept mention placed on the stored words."""
+
+    doc_id: str
+    start: int      # first word index
+    end: int        # last word index + 1
+    variant: str    # folded (fold_variant)
+
+
+class TokenAccess:
+    """Stored tokens of a store's documents, loaded on first use and kept."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._docs: dict[str, DocWords] = {}
+        self._vocab: Any = None
+
+    def words(self, doc_id: str) -> DocWords:
+        if doc_id not in self._docs:
+            from ..nlp import doc_from_bytes
+
+            if self._vocab is None:
+                import spacy
+
+                self._vocab = spacy.blank("en").vocab
+            lemmas: list[str] = []
+            index: dict[int, int] = {}
+            for tok in doc_from_bytes(self.store.docbin(doc_id), self._vocab):
+                if tok.is_punct or tok.is_space:
+                    continue
+                index[tok.i] = len(lemmas)
+                lemmas.append(tok.lemma_ or tok.lower_)
+            self._docs[doc_id] = DocWords(lemmas, index)
+        return self._docs[doc_id]
+
+    def lemmas(self, doc_id: str) -> list[str]:
+        return self.words(doc_id).lemmas
+
+    def mentions(self, kept: Iterable[tuple[Any, ...]], doc_ids: set[str]) -> dict[str, list[Mention]]:
+        """concept -> mentions in ``doc_ids``, in the order of ``kept``.
+
+        ``kept`` yields ``Store.kept_mentions`` rows: (doc_id, concept, start_token, end_token, variant,
+        start_char, end_char). A mention that covers no word (only punctuation) is dropped.
+        """
+        out: dict[str, list[Mention]] = {}
+        for doc_id, concept, start_token, end_token, variant, _sc, _ec in kept:
+            if doc_id not in doc_ids:
+                continue
+            index = self.words(doc_id).index
+            words = [index[i] for i in range(start_token, end_token) if i in index]
+            if words:
+                out.setdefault(concept, []).append(Mention(doc_id, words[0], words[-1] + 1, fold_variant(variant)))
+        return out
+
+    def window(self, doc_id: str, spans: Iterable[tuple[int, int]], w: int) -> list[str]:
+        """Lemmas within ``w`` words of any span, each position counted once, the spans themselves left out."""
+        lemmas = self.lemmas(doc_id)
+        masked: set[int] = set()
+        pos: set[int] = set()
+        for a, b in spans:
+            masked.update(range(a, b))
+            pos.update(range(max(0, a - w), a))
+            pos.update(range(b, min(len(lemmas), b + w)))
+        return [lemmas[i] for i in sorted(pos - masked)]
+
+    def context(self, m: Mention, w: int) -> str:
+        """The ``w`` lemmas before and the ``w`` after a mention, as one space-separated string."""
+        lemmas = self.lemmas(m.doc_id)
+        return " ".join(lemmas[max(0, m.start - w):m.start] + lemmas[m.end:m.end + w])
+
+    def passages(self, doc_ids: Iterable[str], size: int) -> list[str]:
+        """Each document cut into consecutive passages of ``size`` lemmas."""
+        out: list[str] = []
+        for doc_id in doc_ids:
+            lemmas = self.lemmas(doc_id)
+            out.extend(" ".join(lemmas[i:i + size]) for i in range(0, len(lemmas), size))
+        return out
