@@ -3,10 +3,16 @@
 Everything here reads the tokens stored at ingest. A *word* is a token that is
 neither punctuation nor whitespace (the same tokens ``words`` counts); word
 positions index a document's list of word lemmas.
+
+Mentions are placed on the stored words through their CHARACTER offsets, never
+their token offsets: with ``--model`` a mention's ``start_token``/``end_token``
+index the model's own tokenisation of the text, which need not line up with
+the stored tokens, while character offsets index the same stored text.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -17,10 +23,17 @@ from ..store import Store
 
 @dataclass(frozen=True)
 class DocWords:
-    """One document's word tokens: lower-cased lemmas in text order, and token index -> word index."""
+    """One document's word tokens: lower-cased lemmas and character spans, in text order."""
 
     lemmas: list[str]
-    index: dict[int, int]
+    starts: list[int]   # character offset of each word
+    ends: list[int]     # character offset just past each word
+
+    def span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
+        """(first word, last word + 1) of the words overlapping ``[start_char, end_char)``; None if none."""
+        a = bisect_right(self.ends, start_char)   # first word ending after start_char
+        b = bisect_left(self.starts, end_char)    # words starting before end_char
+        return (a, b) if a < b else None
 
 
 class Mention(NamedTuple):
@@ -48,14 +61,14 @@ class TokenAccess:
                 import spacy
 
                 self._vocab = spacy.blank("en").vocab
-            lemmas: list[str] = []
-            index: dict[int, int] = {}
+            lemmas, starts, ends = [], [], []
             for tok in doc_from_bytes(self.store.docbin(doc_id), self._vocab):
                 if tok.is_punct or tok.is_space:
                     continue
-                index[tok.i] = len(lemmas)
                 lemmas.append(tok.lemma_ or tok.lower_)
-            self._docs[doc_id] = DocWords(lemmas, index)
+                starts.append(tok.idx)
+                ends.append(tok.idx + len(tok))
+            self._docs[doc_id] = DocWords(lemmas, starts, ends)
         return self._docs[doc_id]
 
     def lemmas(self, doc_id: str) -> list[str]:
@@ -68,13 +81,12 @@ class TokenAccess:
         start_char, end_char). A mention that covers no word (only punctuation) is dropped.
         """
         out: dict[str, list[Mention]] = {}
-        for doc_id, concept, start_token, end_token, variant, _sc, _ec in kept:
+        for doc_id, concept, _st, _et, variant, start_char, end_char in kept:
             if doc_id not in doc_ids:
                 continue
-            index = self.words(doc_id).index
-            words = [index[i] for i in range(start_token, end_token) if i in index]
-            if words:
-                out.setdefault(concept, []).append(Mention(doc_id, words[0], words[-1] + 1, fold_variant(variant)))
+            span = self.words(doc_id).span(start_char, end_char)
+            if span is not None:
+                out.setdefault(concept, []).append(Mention(doc_id, span[0], span[1], fold_variant(variant)))
         return out
 
     def window(self, doc_id: str, spans: Iterable[tuple[int, int]], w: int) -> list[str]:
