@@ -158,3 +158,47 @@ def test_ledger_keys_for_doc_and_rows_by_status(store):
     assert store.ledger_keys_for_doc("d9", "/c/a") == []
     assert [r.key for r in store.ledger_rows("duplicate")] == ["/c/b", "/c/c"]
     assert [r.key for r in store.ledger_rows()] == ["/c/a", "/c/b", "/c/c", "/c/x"]
+
+
+def test_version_2_store_upgrades_in_place_to_mention_key(tmp_path):
+    from discourse.store import _split_sql
+    from discourse.store.schema import MIGRATIONS
+
+    db = tmp_path / "v2.db"
+    con = sqlite3.connect(db)
+    for script in MIGRATIONS[:2]:
+        for stmt in _split_sql(script):
+            con.execute(stmt)
+    con.execute("PRAGMA user_version=2")
+    con.execute("INSERT INTO documents(doc_id,path,date_source,extractor,extractor_version,pages,words,ws_words,"
+                "chars,ingested_at) VALUES ('d1','/c/a','none','text','1',1,9,9,40,''), "
+                "('d2','/c/b','none','text','1',1,9,9,40,'')")
+    con.execute("INSERT INTO lexicons(lexicon_hash,name,version,path,content,created_at) "
+                "VALUES ('k','lex','1','/l.yaml','{}','')")
+    con.execute("INSERT INTO mention_runs(lexicon_hash,doc_id,n) VALUES ('k','d1',2)")
+    con.execute("INSERT INTO mentions VALUES ('k','d1','c','co-production',10,23,2,5,1,0,40,0,NULL), "
+                "('k','d1','c','coproduction',30,42,7,8,1,0,40,1,'why')")
+    con.commit()
+    con.close()
+
+    with Store.open(db) as s:
+        assert s.schema_version == SCHEMA_VERSION >= 3
+        for table in ("lexicons", "mention_runs", "mentions"):
+            cols = [r[1] for r in s.conn.execute(f"PRAGMA table_info({table})")]
+            assert "mention_key" in cols and "lexicon_hash" not in cols
+        indexed = {r[0]: r[1] for r in s.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='mentions' AND sql IS NOT NULL")}
+        assert all("mention_key" in sql for sql in indexed.values()) and len(indexed) == 2
+        assert s.unmatched_documents("k") == ["d2"]
+        assert list(s.mention_counts("k")) == [("d1", "c", 1)]
+        assert list(s.kept_mentions("k")) == [("d1", "c", 2, 5, "co-production", 10, 23)]
+        assert sorted(s.attested_variants("k")) == [("c", "co-production", False, "d1"),
+                                                     ("c", "coproduction", True, "d1")]
+        with s.transaction():  # new rows go in under the renamed column, next to the old ones
+            s.register_lexicon("k", "other", "2", "/x.yaml", "{}")
+            s.insert_mentions("k", [MentionRow("d2", "c", "co-produced", 0, 11, 0, 1, 1, 0, 20, False, None)])
+            s.record_mention_runs("k", [("d2", 1)])
+        assert list(s.mention_counts("k")) == [("d1", "c", 1), ("d2", "c", 1)]
+        assert s.conn.execute("SELECT name FROM lexicons WHERE mention_key='k'").fetchone()[0] == "lex"
+    with Store.open(db) as s:  # reopening applies nothing more
+        assert s.schema_version == SCHEMA_VERSION

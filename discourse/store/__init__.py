@@ -251,33 +251,33 @@ class Store:
                          content: str) -> None:
         """Record what ``key`` stands for (kept from the first registration)."""
         self.conn.execute(
-            "INSERT OR IGNORE INTO lexicons(lexicon_hash,name,version,path,content,created_at) "
+            "INSERT OR IGNORE INTO lexicons(mention_key,name,version,path,content,created_at) "
             "VALUES (?,?,?,?,?,?)", (key, name, version, path, content, now_iso()))
 
     def unmatched_documents(self, key: str) -> list[str]:
         """doc_ids with no mention run under ``key``, in doc_id order."""
         return [r[0] for r in self.conn.execute(
             "SELECT doc_id FROM documents WHERE doc_id NOT IN "
-            "(SELECT doc_id FROM mention_runs WHERE lexicon_hash=?) ORDER BY doc_id", (key,))]
+            "(SELECT doc_id FROM mention_runs WHERE mention_key=?) ORDER BY doc_id", (key,))]
 
     def insert_mentions(self, key: str, rows: Iterable[MentionRow]) -> None:
         cols = ",".join(MENTION_COLUMNS)
         values = ",".join(f":{c}" for c in MENTION_COLUMNS)
         self.conn.executemany(
-            f"INSERT INTO mentions(lexicon_hash,{cols}) VALUES (:key,{values})",
+            f"INSERT INTO mentions(mention_key,{cols}) VALUES (:key,{values})",
             ({"key": key, **{c: getattr(r, c) for c in MENTION_COLUMNS}, "excluded": int(r.excluded)}
              for r in rows))
 
     def record_mention_runs(self, key: str, counts: Iterable[tuple[str, int]]) -> None:
         """Mark each (doc_id, number of mentions) as matched under ``key``."""
         self.conn.executemany(
-            "INSERT OR REPLACE INTO mention_runs(lexicon_hash,doc_id,n) VALUES (?,?,?)",
+            "INSERT OR REPLACE INTO mention_runs(mention_key,doc_id,n) VALUES (?,?,?)",
             ((key, doc_id, n) for doc_id, n in counts))
 
     def mention_counts(self, key: str) -> Iterator[tuple[str, str, int]]:
         """(doc_id, concept, n) of kept (not excluded) mentions under ``key``."""
         for r in self.conn.execute(
-                "SELECT doc_id, concept, count(*) FROM mentions WHERE lexicon_hash=? AND excluded=0 "
+                "SELECT doc_id, concept, count(*) FROM mentions WHERE mention_key=? AND excluded=0 "
                 "GROUP BY doc_id, concept ORDER BY doc_id, concept", (key,)):
             yield r[0], r[1], r[2]
 
@@ -286,13 +286,13 @@ class Store:
         start_char, end_char), ordered by doc_id and start_char."""
         for r in self.conn.execute(
                 "SELECT doc_id, concept, start_token, end_token, variant, start_char, end_char FROM mentions "
-                "WHERE lexicon_hash=? AND excluded=0 ORDER BY doc_id, start_char", (key,)):
+                "WHERE mention_key=? AND excluded=0 ORDER BY doc_id, start_char", (key,)):
             yield r[0], r[1], r[2], r[3], r[4], r[5], r[6]
 
     def attested_variants(self, key: str) -> Iterator[tuple[str, str, bool, str]]:
         """Every mention under ``key`` as (concept, variant as written, excluded, doc_id)."""
         for r in self.conn.execute(
-                "SELECT concept, variant, excluded, doc_id FROM mentions WHERE lexicon_hash=?", (key,)):
+                "SELECT concept, variant, excluded, doc_id FROM mentions WHERE mention_key=?", (key,)):
             yield r[0], r[1], bool(r[2]), r[3]
 
     def kwic_rows(self, key: str, concept: str, cond: str = "1=1", params: Iterable[Any] = (),
@@ -302,7 +302,7 @@ class Store:
         its document's title, date, year, source_type and path, ordered by path and offset."""
         sql = ("SELECT m.doc_id, m.concept, m.variant, m.start_char, m.end_char, m.page, m.excluded, "
                "m.exclude_reason, d.title, d.date, d.year, d.source_type, d.path FROM mentions m "
-               "JOIN documents d ON d.doc_id = m.doc_id WHERE m.lexicon_hash=? AND m.concept=? "
+               "JOIN documents d ON d.doc_id = m.doc_id WHERE m.mention_key=? AND m.concept=? "
                + ("" if include_excluded else "AND m.excluded=0 ") + f"AND {cond} ORDER BY d.path, m.start_char")
         return [dict(r) for r in self.conn.execute(sql, [key, concept, *params])]
 

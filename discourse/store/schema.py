@@ -61,7 +61,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX ledger_doc ON ledger(doc_id);
     """,
-    # 2: concept mentions, computed per lexicon content hash.
+    # 2: concept mentions, computed per lexicon content hash (the key column is renamed in 3).
     """
     CREATE TABLE lexicons (
         lexicon_hash TEXT PRIMARY KEY,       -- sha256 of the lexicon's canonical content
@@ -94,6 +94,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX mentions_lex_concept ON mentions(lexicon_hash, concept);
     CREATE INDEX mentions_lex_doc ON mentions(lexicon_hash, doc_id);
+    """,
+    # 3: the key is the lexicon hash, or a hash of it and the --model
+    # (discourse.annotate.mention_key): name the column for what it holds.
+    # RENAME COLUMN carries the primary key and both indexes along.
+    """
+    ALTER TABLE lexicons RENAME COLUMN lexicon_hash TO mention_key;
+    ALTER TABLE mention_runs RENAME COLUMN lexicon_hash TO mention_key;
+    ALTER TABLE mentions RENAME COLUMN lexicon_hash TO mention_key;
     """,
 ]
 
