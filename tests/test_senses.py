@@ -90,6 +90,8 @@ def test_fewer_mentions_than_min_count_is_header_only(store):
 
 @pytest.mark.slow
 def test_save_writes_safetensors_and_no_pickle(store, tmp_path):
+    # safetensors is not yet in pyproject's [topics] extra: skip (with the reason) where it is missing
+    pytest.importorskip("safetensors", reason="--save needs safetensors (pip install safetensors)")
     out = tmp_path / "run"
     p = _senses(store, "--seed", "2", "--save", out)
     files = sorted(str(f.relative_to(out)) for f in out.rglob("*") if f.is_file())
