@@ -77,7 +77,6 @@ def senses(
         if context == "window" and window is None:
             window = 20
         fn = period_of(period)
-        fn = fn[0] if isinstance(fn, tuple) else fn   # older report.tables returned (fn, kind)
         if save:
             check_save_dir(save)   # refuse before the work, not after
         opts = SenseOptions(by=by, window=window, embeddings=embeddings, seed=seed, min_count=min_count)
