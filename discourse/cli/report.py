@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -16,26 +14,26 @@ from .concepts import LexiconOpt, ModelOpt
 @app.command()
 def report(
     table: str = typer.Argument("prominence", help="prominence|counts|keyness|collocates|trend|ambiguity"),
-    lexicon: Optional[str] = LexiconOpt,
+    lexicon: str | None = LexiconOpt,
     by: str = typer.Option("source_type", "--by", help="Document metadata column(s), comma-separated."),
     period: str = typer.Option("year", "--period", help="year | N-year | all | Y1-Y2,Y3-Y4,..."),
-    year_from: Optional[int] = typer.Option(None, "--from", help="First year."),
-    year_to: Optional[int] = typer.Option(None, "--to", help="Last year."),
-    where: Optional[List[str]] = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable."),
+    year_from: int | None = typer.Option(None, "--from", help="First year."),
+    year_to: int | None = typer.Option(None, "--to", help="Last year."),
+    where: list[str] | None = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable."),
     reference: str = typer.Option("government", "--reference", help="Keyness reference group (a value of the first --by column)."),
     min_count: int = typer.Option(5, "--min-count", min=0, help="Below this, derived statistics are left blank."),
     sample_k: int = typer.Option(30, "--sample-k", min=2, help="Mentions per subsample for apd and entropies."),
     seed: int = typer.Option(0, "--seed", help="Random seed for subsampling and the SVD."),
     all_tables: bool = typer.Option(False, "--all", help="Write every table as DIR/<table>.csv plus DIR/run.json (needs -o DIR)."),
-    model: Optional[str] = ModelOpt,
-    fmt: Optional[str] = FormatOpt,
+    model: str | None = ModelOpt,
+    fmt: str | None = FormatOpt,
     output: str = typer.Option("-", "--output", "-o", help="File (or, with --all, directory) to write; '-' is stdout."),
-    db: Optional[str] = DbOpt,
+    db: str | None = DbOpt,
 ):
     """Prominence, counts, keyness, collocates, trend or ambiguity of each concept."""
     from ..lexicon import load_lexicon
-    from ..report.run import run_record
     from ..report.tables import TABLES, ReportOptions, build_report, check_by
+    from ..report.write import write_all
     from ..store import Store
 
     with handle_errors():
@@ -53,23 +51,11 @@ def report(
             if not all_tables:
                 emit(opts.columns(table), rep.table(table), fmt, output, title=f"{table} ({lex.name})")
             else:
-                out = Path(output)
-                out.mkdir(parents=True, exist_ok=True)
-                files = []
-                for name in TABLES:
-                    f = out / f"{name}.csv"
-                    tmp = f.with_suffix(".csv.tmp")
-                    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                        from ..report.export import write_rows
-
-                        write_rows(opts.columns(name), rep.table(name), "csv", fh)
-                    tmp.replace(f)
-                    files.append(f)
                 params = {"by": list(opts.by), "period": period, "from": year_from, "to": year_to,
                           "where": list(opts.where), "reference": reference, "min_count": min_count,
                           "sample_k": sample_k, "seed": seed, "model": model}
-                rec = run_record(store=store, lexicon=lex, mention_key=rep.key, params=params, files=files)
-                (out / "run.json").write_text(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-                note(f"wrote {len(files)} tables and run.json to {out}")
+                out = Path(output)
+                written = write_all(rep, out, params)
+                note(f"wrote {len(written) - 1} tables and run.json to {out}")
         for n in rep.notes:
             note(f"Note: {n}")

@@ -25,12 +25,14 @@ def versions() -> dict[str, str | None]:
     return out
 
 
-def run_record(*, store, lexicon, mention_key: str, params: dict[str, Any], files: list[Path]) -> dict[str, Any]:
+def run_record(*, store, lexicon, mention_key: str, params: dict[str, Any], files: list[Path],
+               contexts: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything needed to say which corpus, lexicon, code and seeds produced a report.
 
+    ``contexts`` says how mention contexts were taken and embedded (windows, embedder parameters).
     Only ``created_at`` changes between two runs of the same command on the same store.
     """
-    return {
+    rec = {
         "tool": "discourse",
         "created_at": now_iso(),
         "corpus": {"store": Path(store.path).name, "fingerprint": store.fingerprint(),
@@ -40,5 +42,8 @@ def run_record(*, store, lexicon, mention_key: str, params: dict[str, Any], file
         "versions": versions(),
         "parameters": params,
         "seeds": {"subsample": params.get("seed", 0), "svd": params.get("seed", 0)},
-        "files": {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(files)},
     }
+    if contexts is not None:
+        rec["contexts"] = contexts
+    rec["files"] = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(files)}
+    return rec
