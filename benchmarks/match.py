@@ -87,10 +87,10 @@ def main() -> int:
             key = ensure_mentions(store, lexicon)
             t_ours = time.perf_counter() - t0
             n_ours, n_ours_kept = store.conn.execute(
-                "SELECT count(*), coalesce(sum(excluded=0),0) FROM mentions WHERE lexicon_hash=?",
+                "SELECT count(*), coalesce(sum(excluded=0),0) FROM mentions WHERE mention_key=?",
                 (key,)).fetchone()
             n_ours_cp = store.conn.execute(
-                "SELECT count(*) FROM mentions WHERE lexicon_hash=? AND concept='co-production'",
+                "SELECT count(*) FROM mentions WHERE mention_key=? AND concept='co-production'",
                 (key,)).fetchone()[0]
 
             # 3. peer: re-tokenise every stored text + PhraseMatcher
