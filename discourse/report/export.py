@@ -4,6 +4,11 @@ Conventions (see README "Output"): a fixed column order with a header even when
 there are no rows; UTF-8 with ``\\n`` line endings; a null is an empty field;
 text cells never start a spreadsheet formula (a leading ``= + - @``, tab or
 carriage return in a *text* value is prefixed with ``'``); numbers stay numbers.
+
+Floats are written with up to 6 decimals; a non-zero value too small for that
+is written in scientific notation with 6 significant digits, never as 0. The
+probabilities (:data:`FULL_PRECISION`: p- and q-values) are written at full
+(round-trip) precision, e.g. ``9.485737571073843e-15``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any, TextIO
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Columns written at full float precision: probabilities that may be tiny.
+FULL_PRECISION = frozenset({"p_value", "q_value", "mk_p", "min_p"})
 
 
 def default_format(stream: TextIO | None = None) -> str:
@@ -35,8 +42,8 @@ def safe_text(value: str) -> str:
     return value
 
 
-def cell(value: Any, *, neutralise: bool = True) -> str:
-    """One value as a CSV/TSV/table field."""
+def cell(value: Any, *, neutralise: bool = True, full: bool = False) -> str:
+    """One value as a CSV/TSV/table field (``full``: a float at full precision)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -44,7 +51,7 @@ def cell(value: Any, *, neutralise: bool = True) -> str:
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return ""
-        return _fmt_float(value)
+        return repr(value) if full else _fmt_float(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, (list, dict)):
@@ -54,16 +61,18 @@ def cell(value: Any, *, neutralise: bool = True) -> str:
 
 
 def _fmt_float(x: float) -> str:
-    # Stable, round-trippable and short: up to 6 significant decimals.
+    # Stable and short: up to 6 decimals; a non-zero value below that precision keeps 6 significant digits.
     s = f"{x:.6f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    if s in ("-0", "0", ""):
+        return "0" if x == 0 else f"{x:.6g}"
+    return s
 
 
-def json_value(value: Any) -> Any:
+def json_value(value: Any, *, full: bool = False) -> Any:
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     if isinstance(value, float):
-        return float(_fmt_float(value))
+        return value if full else float(_fmt_float(value))
     return value
 
 
@@ -81,19 +90,19 @@ def write_rows(columns: Sequence[str], rows: Iterable[dict[str, Any] | Sequence[
             return [r.get(c) for c in columns]
         return list(r)
 
+    full = [c in FULL_PRECISION for c in columns]
     if fmt in ("csv", "tsv"):
         w = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         w.writerow(columns)
         for r in rows:
-            w.writerow([cell(v) for v in as_list(r)])
+            w.writerow([cell(v, full=f) for v, f in zip(as_list(r), full, strict=False)])
             n += 1
     elif fmt == "jsonl":
         for r in rows:
-            out.write(json.dumps({c: json_value(v) for c, v in zip(columns, as_list(r), strict=False)},
-                                 ensure_ascii=False) + "\n")
+            out.write(json.dumps(_record(columns, as_list(r), full), ensure_ascii=False) + "\n")
             n += 1
     elif fmt == "json":
-        items = [{c: json_value(v) for c, v in zip(columns, as_list(r), strict=False)} for r in rows]
+        items = [_record(columns, as_list(r), full) for r in rows]
         n = len(items)
         out.write(json.dumps(items, ensure_ascii=False, indent=1) + "\n")
     else:
@@ -104,9 +113,13 @@ def write_rows(columns: Sequence[str], rows: Iterable[dict[str, Any] | Sequence[
         for c in columns:
             table.add_column(c, overflow="fold")
         for r in rows:
-            table.add_row(*[cell(v, neutralise=False) for v in as_list(r)])
+            table.add_row(*[cell(v, neutralise=False, full=f) for v, f in zip(as_list(r), full, strict=False)])
             n += 1
         Console(file=out, width=None if out.isatty() else 200).print(table)
     out.flush()
     return n
 
+
+
+def _record(columns: Sequence[str], values: list[Any], full: list[bool]) -> dict[str, Any]:
+    return {c: json_value(v, full=f) for c, v, f in zip(columns, values, full, strict=False)}
