@@ -77,7 +77,7 @@ def test_collocates_worked_example(tmp_path):
     out = run_cli("report", "collocates", "--period", "all", "--min-count", "2", "--lexicon", lex, "-f", "csv",
                   db=db, check=0)
     rows = _csv(out.stdout)
-    assert list(rows[0]) == ["concept", "source_type", "period", "collocate", "observed", "expected", "mi", "mi3",
+    assert list(rows[0]) == ["concept", "source_type", "period", "docs", "words", "mentions", "collocate", "observed", "expected", "mi", "mi3",
                              "t", "logdice", "ll"]
     got = {r["collocate"]: r for r in rows}
     f_coll = {"snark": 16, "quax": 3, "frob": 3, "zib": 2, "blorp": 2}

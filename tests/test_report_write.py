@@ -43,11 +43,14 @@ def test_write_all(tmp_path, store_and_lexicon):
     with Store.open(str(db), create=False) as store:
         rep = build_report(store, lex, ReportOptions(period="all", min_count=2, sample_k=3))
         paths = write_all(rep, out, {"period": "all", "seed": 0})
-    assert [p.name for p in paths] == [f"{t}.csv" for t in TABLES] + ["run.json"]
+    # --period all: no trend table (one pooled period has no trend), and a note says so
+    written = [t for t in TABLES if t != "trend"]
+    assert [p.name for p in paths] == [f"{t}.csv" for t in written] + ["run.json"]
+    assert any("trend: not written" in n for n in rep.notes)
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # no temporary files left
     rec = json.loads((out / "run.json").read_text())
     assert rec["files"] == {f"{t}.csv": hashlib.sha256((out / f"{t}.csv").read_bytes()).hexdigest()
-                            for t in TABLES}
+                            for t in written}
     assert rec["parameters"] == {"period": "all", "seed": 0}
     ctx = rec["contexts"]
     assert (ctx["collocate_window"], ctx["context_window"], ctx["passage_words"]) == (5, 20, 40)
@@ -74,5 +77,6 @@ def test_cli_all_needs_a_directory(tmp_path, store_and_lexicon):
     assert p.returncode == 2 and "-o DIR" in p.stderr
     out = tmp_path / "cli"
     p = run_cli("report", "--all", "-o", out, "--period", "all", "--lexicon", tmp_path / "lex.yaml", db=db, check=0)
-    assert f"wrote {len(TABLES)} tables and run.json to {out}" in p.stderr
+    assert f"wrote {len(TABLES) - 1} tables and run.json to {out}" in p.stderr
+    assert "trend: not written with --period all" in p.stderr
     assert (out / "run.json").is_file()

@@ -7,12 +7,12 @@ corpus sizes in words. All functions return ``None`` if ``n1 <= 0`` or ``n2 <= 0
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 
 #: Pseudo-count, in words of a corpus of the mean size, added to both relative
 #: frequencies when either count is zero (see :func:`adjusted_rates`).
 ZERO_PRIOR = 0.5
-ZERO_SUBSTITUTE = 0.5  # old rule, replaced when the report switches over
 
 
 def log_likelihood_g2(a: float, b: float, n1: float, n2: float) -> float | None:
@@ -40,14 +40,15 @@ def p_value(g2: float | None) -> float | None:
     """Upper-tail p-value of ``G²`` under chi-square with 1 df: ``P(χ²₁ ≥ G²) = erfc(√(G²/2))``.
 
     The identity holds because χ²₁ is the square of a standard normal, so the
-    tail is computed exactly down to about 1e-300 (it is never rounded to 0
-    until it underflows a double). Reference: Dunning, T. (1993). Accurate
+    tail is computed exactly down to about 1e-308. A tail below that (G² above
+    about 1,400) would underflow to 0; it is reported as the smallest normal
+    double, 2.2e-308, so a p-value is never 0. Reference: Dunning, T. (1993). Accurate
     methods for the statistics of surprise and coincidence. *Computational
     Linguistics* 19(1), 61–74. ``None`` passes through.
     """
     if g2 is None:
         return None
-    return math.erfc(math.sqrt(max(0.0, g2) / 2.0))
+    return max(math.erfc(math.sqrt(max(0.0, g2) / 2.0)), sys.float_info.min)
 
 
 def adjusted_rates(a: float, b: float, n1: float, n2: float) -> tuple[float, float] | None:
@@ -72,35 +73,35 @@ def adjusted_rates(a: float, b: float, n1: float, n2: float) -> tuple[float, flo
 
 
 def log_ratio(a: float, b: float, n1: float, n2: float) -> float | None:
-    """Hardie's Log Ratio: ``log2((a/n1) / (b/n2))``; +1 = twice as frequent in corpus 1.
+    """Hardie's Log Ratio: ``log2(r1 / r2)`` with ``r1 = a/n1``, ``r2 = b/n2``; +1 = twice as frequent in corpus 1.
 
-    Zero convention: a zero count (a or b) is replaced by 0.5 (Hardie's suggested
-    adjustment), so the result stays finite. Both zero -> ``None`` (the concept
-    occurs in neither corpus; there is nothing to compare).
+    Zero rule: :func:`adjusted_rates` (a prior added to both rates when a count
+    is zero), so the sign always follows the observed difference and a = 0
+    gives a negative value, b = 0 a positive one. Both zero -> ``None``.
     Reference: Hardie, A. (2014). Log Ratio – an informal introduction. ESRC
     Centre for Corpus Approaches to Social Science (CASS), Lancaster University.
     ``None`` also if a corpus size is not positive.
     """
-    if n1 <= 0 or n2 <= 0 or (a == 0 and b == 0):
+    rates = adjusted_rates(a, b, n1, n2)
+    if rates is None:
         return None
-    a = a or ZERO_SUBSTITUTE
-    b = b or ZERO_SUBSTITUTE
-    return math.log2((a / n1) / (b / n2))
+    return math.log2(rates[0] / rates[1])
 
 
 def pct_diff(a: float, b: float, n1: float, n2: float) -> float | None:
-    """%DIFF: ``(a/n1 − b/n2) / (b/n2) · 100``; 100 = twice as frequent in corpus 1.
+    """%DIFF: ``(r1 − r2) / r2 · 100``; 100 = twice as frequent in corpus 1.
 
-    Zero convention (same as :func:`log_ratio`): ``b == 0`` is replaced by 0.5;
-    a = b = 0 -> ``None``. (a = 0 needs no adjustment and gives −100.)
+    The same zero rule as :func:`log_ratio` (:func:`adjusted_rates`), on both
+    sides: a = 0 gives a value above −100 and b = 0 a finite value, each with
+    the sign of the observed difference. Both zero -> ``None``.
     Reference: Gabrielatos, C. & Marchi, A. (2012). Keyness: Appropriate metrics
     and practical issues. CADS International Conference 2012, University of Bologna.
     ``None`` also if a corpus size is not positive.
     """
-    if n1 <= 0 or n2 <= 0 or (a == 0 and b == 0):
+    rates = adjusted_rates(a, b, n1, n2)
+    if rates is None:
         return None
-    b = b or ZERO_SUBSTITUTE
-    return (a / n1 - b / n2) / (b / n2) * 100.0
+    return (rates[0] - rates[1]) / rates[1] * 100.0
 
 
 def bh_qvalues(p_values: Sequence[float | None]) -> list[float | None]:

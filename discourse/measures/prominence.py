@@ -41,13 +41,12 @@ def doc_freq(docs_with: int, docs: int) -> float | None:
     return docs_with / docs
 
 
-def share_of_voice(count: float, family_total: float) -> float:
+def share_of_voice(count: float, family_total: float) -> float | None:
     """Share of a concept's mentions among its concept family: ``count / family_total`` (0..1).
 
-    Convention: when the family has no mentions at all (``family_total == 0``)
-    every member's share is 0.0 (nobody has a voice), not ``None``, so shares
-    can always be tabulated and summed.
+    When the family has no mentions at all (``family_total == 0``) the share is
+    0/0: ``None`` (a blank cell), not 0, since no concept was heard or silenced.
     """
     if family_total <= 0:
-        return 0.0
+        return None
     return count / family_total

@@ -37,7 +37,8 @@ def collocates(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention
                 for i in cell.docs:
                     freq[k].update(tokens.lemmas(g.docs[i].doc_id))
             for coll, s in _scored(ms, freq[k], n, tokens)[:COLLOCATES_PER_CELL]:
-                out.rows.append(g.row(concept, cell.by, cell.period, collocate=coll, observed=s.observed,
+                out.rows.append(g.row(concept, cell.by, cell.period, docs=len(cell.docs), words=n,
+                                      mentions=len(ms), collocate=coll, observed=s.observed,
                                       expected=s.expected, mi=s.mi, mi3=s.mi3, t=s.t, logdice=s.logdice, ll=s.ll))
     if small:
         out.note(f"collocates: {small} concept x cell(s) with fewer than --min-count {opts.min_count} "
@@ -81,7 +82,8 @@ def ambiguity(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention]
             idx = [i for i, w in enumerate(where) if w == k]
             small += 0 < len(idx) < opts.min_count
             row = _ambiguity_row(g, opts, k, idx, ms, where, colls, tokens, embed)
-            out.rows.append(g.row(concept, cell.by, cell.period, **row))
+            out.rows.append(g.row(concept, cell.by, cell.period, docs=len(cell.docs),
+                                  words=int(g.words[cell.docs].sum()), **row))
     if small:
         out.note(f"ambiguity: entropies, apd and jsd blank in {small} row(s) with fewer than --min-count "
                  f"{opts.min_count} mentions (apd needs --sample-k {opts.sample_k})")

@@ -5,10 +5,10 @@ there are no rows; UTF-8 with ``\\n`` line endings; a null is an empty field;
 text cells never start a spreadsheet formula (a leading ``= + - @``, tab or
 carriage return in a *text* value is prefixed with ``'``); numbers stay numbers.
 
-Floats are written with up to 6 decimals; a non-zero value too small for that
-is written in scientific notation with 6 significant digits, never as 0. The
-probabilities (:data:`FULL_PRECISION`: p- and q-values) are written at full
-(round-trip) precision, e.g. ``9.485737571073843e-15``.
+Floats are written with up to 6 decimals (so floating-point noise such as
+2.2e-16 prints as 0). The probabilities (:data:`FULL_PRECISION`: p- and
+q-values) are written at full (round-trip) precision, e.g.
+``9.485737571073843e-15``, so a tiny p is never printed as 0.
 """
 
 from __future__ import annotations
@@ -61,11 +61,9 @@ def cell(value: Any, *, neutralise: bool = True, full: bool = False) -> str:
 
 
 def _fmt_float(x: float) -> str:
-    # Stable and short: up to 6 decimals; a non-zero value below that precision keeps 6 significant digits.
+    # Stable and short: up to 6 decimals.
     s = f"{x:.6f}".rstrip("0").rstrip(".")
-    if s in ("-0", "0", ""):
-        return "0" if x == 0 else f"{x:.6g}"
-    return s
+    return "0" if s in ("-0", "") else s
 
 
 def json_value(value: Any, *, full: bool = False) -> Any:

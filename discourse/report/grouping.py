@@ -30,6 +30,12 @@ class Doc:
     by: tuple[str, ...]   # the document's --by values
     period: str           # its period label
     start: int | None     # first year of the period (None for 'all')
+    mix: tuple[tuple[str, str], ...] = ()   # composition labels: (column, value), see COMPOSITION_COLUMNS
+
+
+#: Metadata columns that say which collection a document belongs to; with the
+#: document's folder (``folder``) they are checked for composition changes.
+COMPOSITION_COLUMNS = ("collection", "source", "publisher", "corpus", "series")
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,8 @@ def select_documents(store: Store, opts: ReportOptions) -> tuple[list[Doc], list
             else:
                 outside += 1
             continue
-        docs.append(Doc(d["doc_id"], d["words"], tuple(_by_value(d, col) for col in opts.by), p[0], p[1]))
+        docs.append(Doc(d["doc_id"], d["words"], tuple(_by_value(d, col) for col in opts.by), p[0], p[1],
+                        _mix(d)))
     notes = []
     if no_year:
         notes.append(f"{no_year} document(s) without a year left out (use --period all to include them)")
@@ -133,6 +140,13 @@ def select_documents(store: Store, opts: ReportOptions) -> tuple[list[Doc], list
     if not docs:
         notes.append("no documents match the selection")
     return docs, notes
+
+
+def _mix(doc: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The document's folder and any collection-like metadata, for the composition check."""
+    folder = str(doc["path"]).split("#", 1)[0].rsplit("/", 1)[0]
+    meta = doc.get("metadata") or {}
+    return (("folder", folder), *((c, str(meta[c])) for c in COMPOSITION_COLUMNS if meta.get(c) not in (None, "")))
 
 
 def _by_value(doc: dict[str, Any], col: str) -> str:

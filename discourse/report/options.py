@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..measures.bootstrap import DEFAULT_REPLICATES
+
 TABLES = ("prominence", "counts", "keyness", "collocates", "trend", "ambiguity")
 
 TABLE_COLUMNS = {
-    "prominence": ["docs", "docs_with", "count", "words", "per_10k", "per_10k_doc_mean", "doc_freq", "dp",
-                   "dp_norm", "juilland_d", "share_of_voice"],
+    "prominence": ["docs", "docs_with", "count", "words", "per_10k", "per_10k_low", "per_10k_high",
+                   "per_10k_doc_mean", "doc_freq", "dp", "dp_norm", "juilland_d", "share_of_voice", "share_low",
+                   "share_high"],
     "counts": ["doc_id", "count", "words"],
     "keyness": ["reference", "count_a", "words_a", "docs_a", "count_b", "words_b", "docs_b", "g2", "p_value",
-                "log_ratio", "pct_diff"],
-    "collocates": ["collocate", "observed", "expected", "mi", "mi3", "t", "logdice", "ll"],
-    "trend": ["n_periods", "mk_s", "mk_z", "mk_p", "kendall_tau", "sen_slope"],
-    "ambiguity": ["mentions", "sample_k", "variants", "variant_entropy", "collocate_entropy", "apd", "apd_low",
+                "q_value", "log_ratio", "pct_diff"],
+    "collocates": ["docs", "words", "mentions", "collocate", "observed", "expected", "mi", "mi3", "t", "logdice", "ll"],
+    "trend": ["n_periods", "docs", "words", "mk_s", "mk_z", "mk_p", "min_p", "kendall_tau", "sen_slope"],
+    "ambiguity": ["docs", "words", "mentions", "sample_k", "variants", "variant_entropy", "collocate_entropy", "apd", "apd_low",
                   "apd_high", "jsd_vs_rest"],
 }
 
@@ -36,6 +39,7 @@ class ReportOptions:
     min_count: int = 5
     sample_k: int = 30
     seed: int = 0
+    bootstrap: int = DEFAULT_REPLICATES  # document resamples for the prominence intervals (0: none)
 
     def columns(self, table: str) -> list[str]:
         head = ["concept", *self.by] + ([] if table == "trend" else ["period"])

@@ -41,7 +41,7 @@ def run_record(*, store, lexicon, mention_key: str, params: dict[str, Any], file
                     "mention_key": mention_key},
         "versions": versions(),
         "parameters": params,
-        "seeds": {"subsample": params.get("seed", 0), "svd": params.get("seed", 0)},
+        "seeds": {"bootstrap": params.get("seed", 0), "subsample": params.get("seed", 0), "svd": params.get("seed", 0)},
     }
     if contexts is not None:
         rec["contexts"] = contexts

@@ -23,7 +23,11 @@ def write_all(report: Report, out_dir: Path, params: dict[str, Any]) -> list[Pat
     """Write every table and ``run.json`` (with ``params``) to ``out_dir``; return the paths, run.json last."""
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []
+    pooled = report.opts.period.strip() == "all"
     for name in TABLES:
+        if name == "trend" and pooled:
+            report.note("trend: not written with --period all (one pooled period has no trend)")
+            continue
         path = out_dir / f"{name}.csv"
         _write_atomic(path, partial(write_rows, report.opts.columns(name), report.table(name), "csv"))
         files.append(path)

@@ -1,4 +1,5 @@
 import math
+import sys
 
 import pytest
 
@@ -35,11 +36,12 @@ def test_g2_zero_cells():
 
 
 def test_zero_count_conventions():
-    # a zero count is replaced by 0.5
-    assert log_ratio(4, 0, 1000, 1000) == pytest.approx(3.0, abs=1e-4)
-    assert log_ratio(0, 4, 1000, 1000) == pytest.approx(-3.0, abs=1e-4)
-    assert pct_diff(4, 0, 1000, 1000) == pytest.approx(700.0, abs=1e-4)
-    assert pct_diff(0, 4, 1000, 1000) == pytest.approx(-100.0, abs=1e-4)
+    # a zero on either side: 0.5 / mean size (0.5/1000) is added to both rates:
+    # r1 = 0.004 + 0.0005 = 0.0045, r2 = 0.0005 -> log2(9) = 3.1699, %DIFF = 800
+    assert log_ratio(4, 0, 1000, 1000) == pytest.approx(math.log2(9), abs=1e-4)
+    assert log_ratio(0, 4, 1000, 1000) == pytest.approx(-math.log2(9), abs=1e-4)
+    assert pct_diff(4, 0, 1000, 1000) == pytest.approx(800.0, abs=1e-4)
+    assert pct_diff(0, 4, 1000, 1000) == pytest.approx((0.0005 - 0.0045) / 0.0045 * 100, abs=1e-4)
     # both zero -> None
     assert log_ratio(0, 0, 1000, 1000) is None
     assert pct_diff(0, 0, 1000, 1000) is None
@@ -55,6 +57,7 @@ def test_p_value_is_never_rounded_to_zero():
     # chi-square 1 df tail at G2 = 60: erfc(sqrt(30)) = 9.4857e-15 (R: pchisq(60, 1, lower.tail=FALSE))
     assert p_value(60.0) == pytest.approx(9.4857e-15, rel=1e-4)
     assert 0 < p_value(600.0) < 1e-100
+    assert p_value(5000.0) == sys.float_info.min  # would underflow: the smallest normal double, never 0
     assert p_value(0.0) == 1.0
     assert p_value(3.841459) == pytest.approx(0.05, abs=1e-6)
 
@@ -72,3 +75,19 @@ def test_bh_qvalues_worked_example():
     assert q[4] == pytest.approx(0.5)
     assert bh_qvalues([]) == []
     assert bh_qvalues([0.9, 0.95]) == [pytest.approx(0.95), pytest.approx(0.95)]
+
+
+def test_zero_count_never_flips_the_sign():
+    # The case: party 2020-24 (a, small) has 0 co-production mentions,
+    # government (b, 12x larger) has 5. Replacing a's zero count by 0.5 gave
+    # log2((0.5/10000)/(5/120000)) = +0.263: the wrong sign. With the rate prior:
+    # n_mean = 65000, prior = 0.5/65000; r1 = 7.69e-6, r2 = 4.167e-5 + 7.69e-6
+    a, b, n1, n2 = 0, 5, 10_000, 120_000
+    prior = 0.5 / 65_000
+    assert log_ratio(a, b, n1, n2) == pytest.approx(math.log2(prior / (5 / 120_000 + prior)), abs=1e-9)
+    assert log_ratio(a, b, n1, n2) < 0
+    assert -100 < pct_diff(a, b, n1, n2) < 0
+    # b = 0 on the other side: positive, whatever the sizes
+    assert log_ratio(3, 0, 200_000, 1_000) > 0 and pct_diff(3, 0, 200_000, 1_000) > 0
+    # both positive: the plain rates, no prior
+    assert log_ratio(5, 5, 1000, 4000) == pytest.approx(2.0)

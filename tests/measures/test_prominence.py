@@ -24,4 +24,4 @@ def test_doc_freq():
 
 def test_share_of_voice():
     assert share_of_voice(30, 120) == pytest.approx(0.25, abs=1e-4)
-    assert share_of_voice(0, 0) == 0.0
+    assert share_of_voice(0, 0) is None  # 0/0 is blank, not 0
