@@ -6,7 +6,7 @@ DISCOURSE_SHARED ?= ../shared
 export DISCOURSE_SHARED
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test acceptance bench clean venv tools
+.PHONY: demo test lint acceptance bench clean venv tools
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,7 +28,14 @@ demo: $(STAMP)
 	$(BIN)/discourse report prominence --by source_type --period all --db demo.db --format table
 	$(BIN)/discourse kwic co-production --db demo.db --limit 8 --window 6 --format table
 
-test: $(STAMP)
+# Lint, format, types and the one-way import contract (ARCHITECTURE.md), then the tests.
+lint: $(STAMP)
+	$(BIN)/ruff check discourse
+	$(BIN)/ruff format --check discourse tests benchmarks acceptance
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 # Independent references for the acceptance checks (CI runs as root).

@@ -37,8 +37,12 @@ def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("acceptance")
 
 
-REPORT_CORPORA = ("iriss_podcasts_2008_2023", "nhs_england_leeds_2021_2025", "govuk_guides_2011_2022",
-                  "uk_manifestos_1945_2019")
+REPORT_CORPORA = (
+    "iriss_podcasts_2008_2023",
+    "nhs_england_leeds_2021_2025",
+    "govuk_guides_2011_2022",
+    "uk_manifestos_1945_2019",
+)
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,22 @@ import io
 
 from .conftest import cli, figure
 
-PROMINENCE = ["concept", "source_type", "period", "docs", "docs_with", "count", "words", "per_10k",
-              "per_10k_doc_mean", "doc_freq", "dp", "dp_norm", "juilland_d", "share_of_voice"]
+PROMINENCE = [
+    "concept",
+    "source_type",
+    "period",
+    "docs",
+    "docs_with",
+    "count",
+    "words",
+    "per_10k",
+    "per_10k_doc_mean",
+    "doc_freq",
+    "dp",
+    "dp_norm",
+    "juilland_d",
+    "share_of_voice",
+]
 TRANSFORMATION = ("co-production", "personalisation", "personal-budgets", "direct-payments", "self-directed-support")
 
 
@@ -23,8 +37,10 @@ def test_real_prominence_report(report_db, workdir):
     figure("transformation family, all years (per_10k, docs_with/docs, share_of_voice):")
     for r in csv.DictReader(io.StringIO(p5.stdout)):
         if r["concept"] in TRANSFORMATION:
-            figure(f"  {r['source_type']:10} {r['concept']:22} count {r['count']:>5} per_10k {float(r['per_10k']):7.3f} "
-                   f"docs {r['docs_with']:>4}/{r['docs']:<4} share {float(r['share_of_voice']):.3f}")
+            figure(
+                f"  {r['source_type']:10} {r['concept']:22} count {r['count']:>5} per_10k {float(r['per_10k']):7.3f} "
+                f"docs {r['docs_with']:>4}/{r['docs']:<4} share {float(r['share_of_voice']):.3f}"
+            )
 
 
 def test_report_all_is_reproducible(report_db, workdir):
@@ -41,6 +57,8 @@ def test_report_all_is_reproducible(report_db, workdir):
     amb = list(csv.DictReader(open(a / "ambiguity.csv", encoding="utf-8")))
     for r in amb:
         if r["concept"] == "co-production" and r["apd"]:
-            figure(f"ambiguity co-production {r['source_type']} {r['period']}: mentions {r['mentions']} "
-                   f"apd {float(r['apd']):.3f} [{float(r['apd_low']):.3f}, {float(r['apd_high']):.3f}] "
-                   f"variant_entropy {r['variant_entropy']}")
+            figure(
+                f"ambiguity co-production {r['source_type']} {r['period']}: mentions {r['mentions']} "
+                f"apd {float(r['apd']):.3f} [{float(r['apd_low']):.3f}, {float(r['apd_high']):.3f}] "
+                f"variant_entropy {r['variant_entropy']}"
+            )

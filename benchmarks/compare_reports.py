@@ -33,14 +33,30 @@ def snapshot(out: Path, shared: Path) -> int:
         db = out / f"{corpus.name}.db"
         inputs = [str(p) for p in sorted(corpus.iterdir()) if p.is_dir()]
         if not db.exists():
-            subprocess.run([str(BIN), "ingest", *inputs, "--manifest", str(corpus / "MANIFEST.csv"),
-                            "--jobs", "2", "--db", str(db)], check=False, capture_output=True)
+            subprocess.run(
+                [
+                    str(BIN),
+                    "ingest",
+                    *inputs,
+                    "--manifest",
+                    str(corpus / "MANIFEST.csv"),
+                    "--jobs",
+                    "2",
+                    "--db",
+                    str(db),
+                ],
+                check=False,
+                capture_output=True,
+            )
         for label, period in PERIODS.items():
             d = out / corpus.name / label
             refs = _groups(db)
             ref = "government" if "government" in refs else (refs[0] if refs else "government")
-            p = subprocess.run([str(BIN), "report", "--all", "-o", str(d), "--period", period, "--reference", ref,
-                                "--db", str(db)], capture_output=True, text=True)
+            p = subprocess.run(
+                [str(BIN), "report", "--all", "-o", str(d), "--period", period, "--reference", ref, "--db", str(db)],
+                capture_output=True,
+                text=True,
+            )
             (out / corpus.name / f"{label}.stderr").write_text(p.stderr)
             print(f"{corpus.name} {period}: exit {p.returncode}", flush=True)
     return 0

@@ -39,11 +39,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         t0 = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).parent / "discourse"), "ingest", str(pdf_dir), "--jobs",
-                        str(args.jobs), "--db", str(db)], check=False, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "discourse"),
+                "ingest",
+                str(pdf_dir),
+                "--jobs",
+                str(args.jobs),
+                "--db",
+                str(db),
+            ],
+            check=False,
+            stderr=subprocess.DEVNULL,
+        )
         t_ours = time.perf_counter() - t0
-    print(f"discourse ingest --jobs {args.jobs}: {t_ours:7.1f} s  {pages / t_ours:6.2f} pages/s "
-          "(extract + normalise + tokenise + store)")
+    print(
+        f"discourse ingest --jobs {args.jobs}: {t_ours:7.1f} s  {pages / t_ours:6.2f} pages/s "
+        "(extract + normalise + tokenise + store)"
+    )
     if args.skip_bare:
         return 0
     t0 = time.perf_counter()

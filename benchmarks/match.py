@@ -67,18 +67,32 @@ def main() -> int:
         db = Path(tmp) / "bench.db"
         # 1. ingest (setup, not timed as matching)
         t0 = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).parent / "discourse"), "ingest", str(texts_dir),
-                        "--manifest", str(manifest), "--db", str(db), "--jobs", str(args.jobs)],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "discourse"),
+                "ingest",
+                str(texts_dir),
+                "--manifest",
+                str(manifest),
+                "--db",
+                str(db),
+                "--jobs",
+                str(args.jobs),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         t_ingest = time.perf_counter() - t0
 
         store = Store.open(str(db), create=False)
         try:
-            n_docs, words = store.conn.execute(
-                "SELECT count(*), coalesce(sum(words),0) FROM documents").fetchone()
+            n_docs, words = store.conn.execute("SELECT count(*), coalesce(sum(words),0) FROM documents").fetchone()
             mb = sum(f.stat().st_size for f in files) / 1e6
-            print(f"IRISS corpus: {len(files)} files ({mb:.1f} MB), {n_docs} documents, {words:,} words "
-                  f"(ingest --jobs {args.jobs}: {t_ingest:.1f} s, setup)")
+            print(
+                f"IRISS corpus: {len(files)} files ({mb:.1f} MB), {n_docs} documents, {words:,} words "
+                f"(ingest --jobs {args.jobs}: {t_ingest:.1f} s, setup)"
+            )
             # 2. re-match from stored tokens
             with store.transaction():
                 store.conn.execute("DELETE FROM mentions")
@@ -87,15 +101,14 @@ def main() -> int:
             key = ensure_mentions(store, lexicon)
             t_ours = time.perf_counter() - t0
             n_ours, n_ours_kept = store.conn.execute(
-                "SELECT count(*), coalesce(sum(excluded=0),0) FROM mentions WHERE mention_key=?",
-                (key,)).fetchone()
+                "SELECT count(*), coalesce(sum(excluded=0),0) FROM mentions WHERE mention_key=?", (key,)
+            ).fetchone()
             n_ours_cp = store.conn.execute(
-                "SELECT count(*) FROM mentions WHERE mention_key=? AND concept='co-production'",
-                (key,)).fetchone()[0]
+                "SELECT count(*) FROM mentions WHERE mention_key=? AND concept='co-production'", (key,)
+            ).fetchone()[0]
 
             # 3. peer: re-tokenise every stored text + PhraseMatcher
-            variants = [v for c in lexicon.concepts for v in expand_variants(c)
-                        if not any(ch in v for ch in "*([")]
+            variants = [v for c in lexicon.concepts for v in expand_variants(c) if not any(ch in v for ch in "*([")]
             doc_ids = [r[0] for r in store.conn.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
             t0 = time.perf_counter()
             nlp = make_nlp()
@@ -122,12 +135,13 @@ def main() -> int:
 
     # 5. table
     rows = [
-        ("discourse re-match (stored tokens)", t_ours,
-         f"{n_ours} mentions ({n_ours_kept} not excluded; {n_ours_cp} co-production)"),
-        ("re-tokenise + spaCy PhraseMatcher", t_peer,
-         f"{n_pm} matches, {len(variants)} phrase patterns"),
-        (f"rg --count-matches -i '{RG_REGEX}'", t_rg,
-         f"{n_rg} matches, 1 regex, best of {max(1, args.rg_runs)}"),
+        (
+            "discourse re-match (stored tokens)",
+            t_ours,
+            f"{n_ours} mentions ({n_ours_kept} not excluded; {n_ours_cp} co-production)",
+        ),
+        ("re-tokenise + spaCy PhraseMatcher", t_peer, f"{n_pm} matches, {len(variants)} phrase patterns"),
+        (f"rg --count-matches -i '{RG_REGEX}'", t_rg, f"{n_rg} matches, 1 regex, best of {max(1, args.rg_runs)}"),
     ]
     w = max(len(r[0]) for r in rows)
     print(f"spaCy {spacy.__version__}, {os.cpu_count()} CPUs, words = sum(documents.words)")

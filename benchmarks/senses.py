@@ -39,8 +39,17 @@ def default_shared() -> str:
 
 def ingest(shared: str, db: str, jobs: int) -> None:
     corpus = Path(shared) / CORPUS
-    cmd = [str(Path(sys.executable).parent / "discourse"), "ingest", str(corpus / "texts"), "--manifest",
-           str(corpus / "MANIFEST.csv"), "--db", db, "--jobs", str(jobs)]
+    cmd = [
+        str(Path(sys.executable).parent / "discourse"),
+        "ingest",
+        str(corpus / "texts"),
+        "--manifest",
+        str(corpus / "MANIFEST.csv"),
+        "--db",
+        db,
+        "--jobs",
+        str(jobs),
+    ]
     subprocess.run(cmd, check=True, capture_output=True)
 
 
@@ -52,6 +61,7 @@ def run(db: str, concept: str) -> None:
     t0 = time.perf_counter()
     import bertopic  # noqa: F401
     import hdbscan  # noqa: F401
+
     t_import = time.perf_counter() - t0
 
     from discourse.annotate import ensure_mentions
@@ -77,8 +87,10 @@ def run(db: str, concept: str) -> None:
     t_senses = time.perf_counter() - t0
 
     sizes = {r["sense_id"]: r["size"] for r in res.rows}
-    print(f"senses {concept}: {len(ctx)} contexts from {len({c.doc_id for c in ctx})} documents, "
-          f"{len(sizes) - ('-1' in map(str, sizes))} sense(s); sizes {sizes}")
+    print(
+        f"senses {concept}: {len(ctx)} contexts from {len({c.doc_id for c in ctx})} documents, "
+        f"{len(sizes) - ('-1' in map(str, sizes))} sense(s); sizes {sizes}"
+    )
     print(f"  import bertopic+hdbscan  {t_import:6.2f} s")
     print(f"  read contexts            {t_read:6.2f} s")
     print(f"  LSA embeddings alone     {t_embed:6.2f} s")

@@ -31,8 +31,9 @@ def mention_key(lexicon, model: str | None = None) -> str:
     return hashlib.sha256(f"{lexicon.content_hash}\0{model}".encode()).hexdigest()
 
 
-def ensure_mentions(store: Store, lexicon, *, model: str | None = None,
-                    on_progress: Callable[[int, int], None] | None = None) -> str:
+def ensure_mentions(
+    store: Store, lexicon, *, model: str | None = None, on_progress: Callable[[int, int], None] | None = None
+) -> str:
     """Match every document not yet matched with ``lexicon``; return the mention key."""
     key = mention_key(lexicon, model)
     todo = store.unmatched_documents(key)
@@ -46,7 +47,7 @@ def ensure_mentions(store: Store, lexicon, *, model: str | None = None,
     matcher = Matcher(lexicon)
     done = 0
     for i in range(0, len(todo), BATCH):
-        batch = todo[i:i + BATCH]
+        batch = todo[i : i + BATCH]
         rows: list[MentionRow] = []
         runs: list[tuple[str, int]] = []
         for doc_id in batch:
@@ -70,9 +71,17 @@ def ensure_mentions(store: Store, lexicon, *, model: str | None = None,
 def mention_row(doc_id: str, m: Mention, page_starts: list[int]) -> MentionRow:
     """The stored row of a matcher's mention in ``doc_id`` (pages from ``page_starts``)."""
     return MentionRow(
-        doc_id=doc_id, concept=m.concept, variant=m.variant, start_char=m.start_char, end_char=m.end_char,
-        start_token=m.start_token, end_token=m.end_token, page=page_of(page_starts, m.start_char),
-        sent_start=m.sent_start_char, sent_end=m.sent_end_char, excluded=m.excluded,
+        doc_id=doc_id,
+        concept=m.concept,
+        variant=m.variant,
+        start_char=m.start_char,
+        end_char=m.end_char,
+        start_token=m.start_token,
+        end_token=m.end_token,
+        page=page_of(page_starts, m.start_char),
+        sent_start=m.sent_start_char,
+        sent_end=m.sent_end_char,
+        excluded=m.excluded,
         exclude_reason=m.exclude_reason,
     )
 

@@ -43,7 +43,7 @@ DEFINITION = "definition"
 # between their sentences' TF-IDF vectors is below this, i.e. while they share, on average, at least
 # 1 - 0.75 = 0.25 cosine similarity of (non-stop, non-concept) vocabulary.
 DEFINITION_DISTANCE = 0.75
-CONCEPT_NORM = "\x00concept\x00"   # the NORM of the merged mention token, which {X} matches
+CONCEPT_NORM = "\x00concept\x00"  # the NORM of the merged mention token, which {X} matches
 _KEYS = {"version", "quotes", "intensifiers", "frames"}
 _FRAME_KEYS = {"description", "cues", "quoted", "not_before", "not_after", "max_distance"}
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -52,8 +52,19 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'"})
 
 def frame_columns(by: str) -> list[str]:
     """Columns of ``discourse frames``: one row per frame sentence."""
-    return ["concept", "frame", "mention_id", "doc_id", "date", "year", by, "page", "sentence", "cue",
-            "definition_cluster"]
+    return [
+        "concept",
+        "frame",
+        "mention_id",
+        "doc_id",
+        "date",
+        "year",
+        by,
+        "page",
+        "sentence",
+        "cue",
+        "definition_cluster",
+    ]
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,8 @@ class Frame:
     quoted: bool = False
     not_before: tuple[tuple[str, ...], ...] = ()
     not_after: frozenset[str] = frozenset()
-    cue_not_after: tuple[frozenset[str], ...] = ()   # per cue: its leading !a|b|c part
-    max_distance: int | None = None                  # tokens between a cue and the mention (None: the sentence)
+    cue_not_after: tuple[frozenset[str], ...] = ()  # per cue: its leading !a|b|c part
+    max_distance: int | None = None  # tokens between a cue and the mention (None: the sentence)
 
 
 @dataclass(frozen=True)
@@ -150,12 +161,22 @@ def _frame(p: str, name: str, spec: Any, quotes: frozenset[str]) -> Frame:
     dist = spec.get("max_distance")
     if dist is not None and (not isinstance(dist, int) or isinstance(dist, bool) or dist < 0):
         raise DiscourseError(f"{p}: {key}.max_distance: expected a whole number of tokens (0 or more)")
-    not_before = tuple(tuple(t.lower() for t in _tokens(w)) for w in _words(p, f"{key}.not_before",
-                                                                                  spec.get("not_before", [])))
+    not_before = tuple(
+        tuple(t.lower() for t in _tokens(w)) for w in _words(p, f"{key}.not_before", spec.get("not_before", []))
+    )
     not_after = frozenset(w.lower() for w in _words(p, f"{key}.not_after", spec.get("not_after", [])))
     desc = spec.get("description", "")
-    return Frame(name, str(desc), tuple(cues), tuple(pt for pt, _ in parsed), quoted, not_before, not_after,
-                 tuple(na for _, na in parsed), dist)
+    return Frame(
+        name,
+        str(desc),
+        tuple(cues),
+        tuple(pt for pt, _ in parsed),
+        quoted,
+        not_before,
+        not_after,
+        tuple(na for _, na in parsed),
+        dist,
+    )
 
 
 def _tokens(text: str) -> list[str]:
@@ -204,8 +225,8 @@ def cue_pattern(cue: str, where: str) -> tuple[tuple[dict[str, Any], ...], froze
 @dataclass(frozen=True)
 class Hit:
     frame: str
-    cue: str         # the matched text
-    offset: int      # the cue's character offset in the document (to count a cue once)
+    cue: str  # the matched text
+    offset: int  # the cue's character offset in the document (to count a cue once)
 
 
 class FrameMatcher:
@@ -232,8 +253,7 @@ class FrameMatcher:
         if span is None or len(span) == 0:
             return None
         i, j = span.start, span.end
-        quoted = i > 0 and j < len(doc) and doc[i - 1].text in self.frames.quotes \
-            and doc[j].text in self.frames.quotes
+        quoted = i > 0 and j < len(doc) and doc[i - 1].text in self.frames.quotes and doc[j].text in self.frames.quotes
         if quoted:
             i, j = i - 1, j + 1
         with doc.retokenize() as retok:
@@ -266,8 +286,8 @@ class FrameMatcher:
         k = end
         while k < len(doc) and doc[k].lower_ in self.frames.intensifiers:
             k += 1
-        words = [t.lower_ for t in doc[k:k + max(len(p) for p in phrases)]]
-        return any(tuple(words[:len(p)]) == p for p in phrases)
+        words = [t.lower_ for t in doc[k : k + max(len(p) for p in phrases)]]
+        return any(tuple(words[: len(p)]) == p for p in phrases)
 
 
 def sentence_span(c: MentionContext) -> tuple[str, int, int, list[int]]:
@@ -276,7 +296,7 @@ def sentence_span(c: MentionContext) -> tuple[str, int, int, list[int]]:
     import bisect
 
     s, a, b, e = c.sent_start, c.start_char, c.end_char, c.sent_end
-    if not s <= a <= b <= e:   # a sentence cap that cut the mention: the mention alone
+    if not s <= a <= b <= e:  # a sentence cap that cut the mention: the mention alone
         s, e = a, b
     chars: list[str] = []
     offsets: list[int] = []
@@ -294,8 +314,9 @@ def sentence_span(c: MentionContext) -> tuple[str, int, int, list[int]]:
     return "".join(chars), bisect.bisect_left(offsets, a), bisect.bisect_left(offsets, b), offsets
 
 
-def find_frames(contexts: Sequence[MentionContext], concept: str, by: str = "source_type",
-                frames: FrameSet | None = None) -> FrameResult:
+def find_frames(
+    contexts: Sequence[MentionContext], concept: str, by: str = "source_type", frames: FrameSet | None = None
+) -> FrameResult:
     """One row per frame cue of ``concept`` (columns :func:`frame_columns`), definitions clustered.
 
     A cue found from two mentions (their stored sentences overlap, or hold
@@ -315,17 +336,30 @@ def find_frames(contexts: Sequence[MentionContext], concept: str, by: str = "sou
             if (h.frame, c.doc_id, h.offset) in seen:
                 continue
             seen.add((h.frame, c.doc_id, h.offset))
-            res.rows.append({"concept": concept, "frame": h.frame, "mention_id": c.mention_id, "doc_id": c.doc_id,
-                             "date": c.date, "year": c.year, by: c.by_value(by), "page": c.page,
-                             "sentence": sentence_span(c)[0], "cue": h.cue, "definition_cluster": None})
+            res.rows.append(
+                {
+                    "concept": concept,
+                    "frame": h.frame,
+                    "mention_id": c.mention_id,
+                    "doc_id": c.doc_id,
+                    "date": c.date,
+                    "year": c.year,
+                    by: c.by_value(by),
+                    "page": c.page,
+                    "sentence": sentence_span(c)[0],
+                    "cue": h.cue,
+                    "definition_cluster": None,
+                }
+            )
     defs = [r for r in res.rows if r["frame"] == DEFINITION]
-    for r, k in zip(defs, definition_clusters([r["sentence"] for r in defs], _concept_words(contexts)),
-                    strict=True):
+    for r, k in zip(defs, definition_clusters([r["sentence"] for r in defs], _concept_words(contexts)), strict=True):
         r["definition_cluster"] = k
     counts = {f.name: sum(r["frame"] == f.name for r in res.rows) for f in fs.frames}
-    res.notes.append(f"frames: {len(contexts)} mention(s) of {concept}: "
-                     + ", ".join(f"{v} {k}" for k, v in counts.items())
-                     + f"; {len({r['definition_cluster'] for r in defs})} distinct definition(s)")
+    res.notes.append(
+        f"frames: {len(contexts)} mention(s) of {concept}: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f"; {len({r['definition_cluster'] for r in defs})} distinct definition(s)"
+    )
     if unaligned:
         res.notes.append(f"frames: {unaligned} mention(s) whose sentence could not be tokenised around them skipped")
     return res
@@ -339,8 +373,11 @@ def _concept_words(contexts: Sequence[MentionContext]) -> set[str]:
     return out
 
 
-def definition_clusters(sentences: list[str], concept_words: set[str] = frozenset(),  # type: ignore[assignment]
-                        threshold: float = DEFINITION_DISTANCE) -> list[int]:
+def definition_clusters(
+    sentences: list[str],
+    concept_words: set[str] = frozenset(),  # type: ignore[assignment]
+    threshold: float = DEFINITION_DISTANCE,
+) -> list[int]:
     """Cluster ids (1, 2, ... in order of first appearance) grouping similar definitional sentences.
 
     TF-IDF (English stop words and the concept's own words removed) ->
@@ -354,17 +391,23 @@ def definition_clusters(sentences: list[str], concept_words: set[str] = frozense
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-    vec = TfidfVectorizer(stop_words=sorted(set(ENGLISH_STOP_WORDS) | set(concept_words)),
-                          token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b", sublinear_tf=True)
+    vec = TfidfVectorizer(
+        stop_words=sorted(set(ENGLISH_STOP_WORDS) | set(concept_words)),
+        token_pattern=r"(?u)\b[^\W\d_][\w'-]+\b",
+        sublinear_tf=True,
+    )
     try:
         x = vec.fit_transform(sentences)
         sim = (x @ x.T).toarray()
-    except ValueError:   # no words at all
+    except ValueError:  # no words at all
         sim = np.zeros((len(sentences), len(sentences)))
     dist = np.clip(1.0 - sim, 0.0, 1.0)
     np.fill_diagonal(dist, 0.0)
-    labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                     distance_threshold=threshold).fit(dist).labels_
+    labels = (
+        AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold)
+        .fit(dist)
+        .labels_
+    )
     first: dict[int, int] = {}
     for lab in labels:
         first.setdefault(int(lab), len(first) + 1)

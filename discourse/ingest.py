@@ -125,8 +125,7 @@ def _work_row(text: str | ExtractError, meta: dict[str, Any]) -> WorkResult:
     def run() -> Prepared:
         if isinstance(text, ExtractError):  # a bad row: read_table yields its error in place
             raise text
-        return prepare(Extracted(pages=[text], extractor="table", extractor_version=__version__,
-                                 front_matter=meta))
+        return prepare(Extracted(pages=[text], extractor="table", extractor_version=__version__, front_matter=meta))
 
     return _guard(run)
 
@@ -197,8 +196,15 @@ class _Task:
 class Ingester:
     """Ingest sources into a store. Use :func:`ingest` for the one-call form."""
 
-    def __init__(self, store: Store, *, cli: dict[str, Any] | None = None, text_column: str | None = None,
-                 jobs: int | None = None, on_event: Callable[[str, Any], None] | None = None):
+    def __init__(
+        self,
+        store: Store,
+        *,
+        cli: dict[str, Any] | None = None,
+        text_column: str | None = None,
+        jobs: int | None = None,
+        on_event: Callable[[str, Any], None] | None = None,
+    ):
         self.store = store
         self.cli = {k: v for k, v in (cli or {}).items() if v is not None}
         self.text_column = text_column
@@ -297,13 +303,15 @@ class Ingester:
                 raw = doc["raw_meta"]
                 fields = self._resolve(src, raw.get("front_matter", {}), raw.get("embedded", {}))
                 self.store.update_document(old.doc_id, fields)
-                self.store.ledger_put(src.key, src.path, "unchanged", None, old.doc_id, sha, old.size,
-                                      old.extractor_version)
+                self.store.ledger_put(
+                    src.key, src.path, "unchanged", None, old.doc_id, sha, old.size, old.extractor_version
+                )
                 status, reason = "unchanged", None
             else:
                 status, reason = "duplicate", f"same text as {doc['path']}"
-                self.store.ledger_put(src.key, src.path, status, reason, old.doc_id, sha, old.size,
-                                      old.extractor_version)
+                self.store.ledger_put(
+                    src.key, src.path, status, reason, old.doc_id, sha, old.size, old.extractor_version
+                )
         self._emit_outcome(Outcome(src.key, status, reason, old.doc_id))
         return True
 
@@ -376,12 +384,19 @@ class Ingester:
     def _resolve(self, src: Source, front_matter: dict, embedded: dict) -> dict[str, Any]:
         from .sources import resolve_metadata
 
-        r = resolve_metadata(path=src.key, manifest=src.manifest, front_matter=front_matter,
-                             cli=self.cli, embedded=embedded)
+        r = resolve_metadata(
+            path=src.key, manifest=src.manifest, front_matter=front_matter, cli=self.cli, embedded=embedded
+        )
         for w in r.warnings:
             self._warn(w)
-        return {"title": r.title, "date": r.date, "year": r.year, "date_source": r.date_source,
-                "source_type": r.source_type, "metadata": r.metadata}
+        return {
+            "title": r.title,
+            "date": r.date,
+            "year": r.year,
+            "date_source": r.date_source,
+            "source_type": r.source_type,
+            "metadata": r.metadata,
+        }
 
     def _commit(self, t: _Task, res: WorkResult) -> None:
         src = t.source
@@ -395,8 +410,7 @@ class Ingester:
             if old and old.doc_id and old.doc_id != res.doc_id:
                 self._release(old.doc_id, src.key)
             status, reason = self._store_document(src, res, fields)
-            self.store.ledger_put(src.key, src.path, status, reason, res.doc_id, t.sha, t.size,
-                                  res.extractor_version)
+            self.store.ledger_put(src.key, src.path, status, reason, res.doc_id, t.sha, t.size, res.extractor_version)
         self._emit_outcome(Outcome(src.key, status, reason, res.doc_id, res.pages))
 
     def _store_document(self, src: Source, res: Prepared, fields: dict[str, Any]) -> tuple[str, str | None]:
@@ -408,11 +422,18 @@ class Ingester:
         kept = self.store.doc_path(doc_id)
         if kept is None:
             row = {
-                "doc_id": doc_id, "path": src.key, **fields,
+                "doc_id": doc_id,
+                "path": src.key,
+                **fields,
                 "raw_meta": res.raw_meta,
-                "extractor": res.extractor, "extractor_version": res.extractor_version,
-                "pages": res.pages, "words": res.words, "ws_words": res.ws_words,
-                "chars": len(res.text), "quality": res.quality, "ingested_at": now_iso(),
+                "extractor": res.extractor,
+                "extractor_version": res.extractor_version,
+                "pages": res.pages,
+                "words": res.words,
+                "ws_words": res.ws_words,
+                "chars": len(res.text),
+                "quality": res.quality,
+                "ingested_at": now_iso(),
             }
             self.store.insert_document(row, res.text, res.page_starts, res.nlp, res.n_tokens, res.docbin)
         elif kept == src.key:
@@ -422,8 +443,16 @@ class Ingester:
             self.store.update_document(doc_id, {"path": src.key, **fields, "raw_meta": res.raw_meta})
             prev = self.store.ledger_get(kept)
             if prev is not None:
-                self.store.ledger_put(kept, prev.path, "duplicate", f"same text as {src.key}", doc_id,
-                                      prev.sha256, prev.size, prev.extractor_version)
+                self.store.ledger_put(
+                    kept,
+                    prev.path,
+                    "duplicate",
+                    f"same text as {src.key}",
+                    doc_id,
+                    prev.sha256,
+                    prev.size,
+                    prev.extractor_version,
+                )
         else:
             return "duplicate", f"same text as {kept}"
         return "ingested", None
@@ -440,20 +469,35 @@ class Ingester:
         self.store.update_document(doc_id, {"path": new_key})
         row = self.store.ledger_get(new_key)
         if row is not None:  # it is: ledger_keys_for_doc just read it in this transaction
-            self.store.ledger_put(new_key, row.path, "ingested", None, doc_id, row.sha256, row.size,
-                                  row.extractor_version)
+            self.store.ledger_put(
+                new_key, row.path, "ingested", None, doc_id, row.sha256, row.size, row.extractor_version
+            )
 
 
 def _merge_chunks(chunks: list[Extracted]) -> Extracted:
     first = chunks[0]
     pages = [p for c in chunks for p in c.pages]
-    return Extracted(pages=pages, extractor=first.extractor, extractor_version=first.extractor_version,
-                     front_matter=first.front_matter, embedded=first.embedded, encoding=first.encoding)
+    return Extracted(
+        pages=pages,
+        extractor=first.extractor,
+        extractor_version=first.extractor_version,
+        front_matter=first.front_matter,
+        embedded=first.embedded,
+        encoding=first.encoding,
+    )
 
 
-def ingest(store: Store, paths: list[str], *, manifest: str | None = None, stdin_lines: Iterable[str] | None = None,
-           cli: dict[str, Any] | None = None, text_column: str | None = None, jobs: int | None = None,
-           on_event: Callable[[str, Any], None] | None = None) -> IngestResult:
+def ingest(
+    store: Store,
+    paths: list[str],
+    *,
+    manifest: str | None = None,
+    stdin_lines: Iterable[str] | None = None,
+    cli: dict[str, Any] | None = None,
+    text_column: str | None = None,
+    jobs: int | None = None,
+    on_event: Callable[[str, Any], None] | None = None,
+) -> IngestResult:
     """Ingest files, folders or ``-`` (paths on ``stdin_lines``) into ``store``.
 
     ``text_column`` makes .csv/.jsonl files one document per row.

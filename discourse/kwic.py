@@ -10,30 +10,58 @@ from .errors import DiscourseError
 from .store import Store
 from .store.query import doc_where
 
-KWIC_COLUMNS = ["doc_id", "title", "date", "year", "source_type", "page", "left", "match", "right", "concept",
-                "variant", "excluded", "exclude_reason", "start_char", "end_char", "path"]
+KWIC_COLUMNS = [
+    "doc_id",
+    "title",
+    "date",
+    "year",
+    "source_type",
+    "page",
+    "left",
+    "match",
+    "right",
+    "concept",
+    "variant",
+    "excluded",
+    "exclude_reason",
+    "start_char",
+    "end_char",
+    "path",
+]
 ATTESTED_COLUMNS = ["concept", "family", "variant", "count", "excluded", "docs"]
 
 
 def check_concept(lexicon, concept: str) -> None:
     ids = [c.id for c in lexicon.concepts]
     if concept not in ids:
-        raise DiscourseError(f"unknown concept {concept!r} in lexicon {lexicon.name}",
-                             hint="available: " + ", ".join(ids))
+        raise DiscourseError(
+            f"unknown concept {concept!r} in lexicon {lexicon.name}", hint="available: " + ", ".join(ids)
+        )
 
 
 def context(text: str, start: int, end: int, window: int) -> tuple[str, str, str]:
     """``window`` whitespace-separated words left and right of text[start:end], each folded to one line."""
-    left_words = text[max(0, start - 40 * window - 200):start].split()
-    right_words = text[end:end + 40 * window + 200].split()
+    left_words = text[max(0, start - 40 * window - 200) : start].split()
+    right_words = text[end : end + 40 * window + 200].split()
     left = " ".join(left_words[-window:]) if window else ""
     right = " ".join(right_words[:window]) if window else ""
     return left, " ".join(text[start:end].split()), right
 
 
-def kwic(store: Store, lexicon, concept: str, *, window: int = 10, where: list[str] | None = None,
-         year_from: int | None = None, year_to: int | None = None, sort: str | None = None,
-         limit: int | None = None, include_excluded: bool = False, model: str | None = None) -> Iterator[dict[str, Any]]:
+def kwic(
+    store: Store,
+    lexicon,
+    concept: str,
+    *,
+    window: int = 10,
+    where: list[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+    include_excluded: bool = False,
+    model: str | None = None,
+) -> Iterator[dict[str, Any]]:
     check_concept(lexicon, concept)
     key = ensure_mentions(store, lexicon, model=model)
     cond, params = doc_where(where, year_from, year_to, alias="d")
@@ -45,13 +73,26 @@ def kwic(store: Store, lexicon, concept: str, *, window: int = 10, where: list[s
             texts.clear()  # rows come grouped by document
             texts[r["doc_id"]] = store.text(r["doc_id"])[0]
         left, match, right = context(texts[r["doc_id"]], r["start_char"], r["end_char"], window)
-        out.append({
-            "doc_id": r["doc_id"], "title": r["title"], "date": r["date"], "year": r["year"],
-            "source_type": r["source_type"], "page": r["page"], "left": left, "match": match, "right": right,
-            "concept": r["concept"], "variant": fold_variant(r["variant"]), "excluded": bool(r["excluded"]),
-            "exclude_reason": r["exclude_reason"], "start_char": r["start_char"], "end_char": r["end_char"],
-            "path": r["path"],
-        })
+        out.append(
+            {
+                "doc_id": r["doc_id"],
+                "title": r["title"],
+                "date": r["date"],
+                "year": r["year"],
+                "source_type": r["source_type"],
+                "page": r["page"],
+                "left": left,
+                "match": match,
+                "right": right,
+                "concept": r["concept"],
+                "variant": fold_variant(r["variant"]),
+                "excluded": bool(r["excluded"]),
+                "exclude_reason": r["exclude_reason"],
+                "start_char": r["start_char"],
+                "end_char": r["end_char"],
+                "path": r["path"],
+            }
+        )
     if sort == "left":
         out.sort(key=lambda x: [w.lower() for w in reversed(x["left"].split())])
     elif sort == "right":
@@ -76,6 +117,14 @@ def attested_variants(store: Store, lexicon) -> list[dict[str, Any]]:
         c[2].add(doc_id)
     order = {c.id: i for i, c in enumerate(lexicon.concepts)}
     ranked = sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), -kv[1][0], kv[0][1]))
-    return [{"concept": concept, "family": lexicon.concept(concept).family, "variant": variant,
-             "count": kept, "excluded": excluded, "docs": len(docs)}
-            for (concept, variant), (kept, excluded, docs) in ranked]
+    return [
+        {
+            "concept": concept,
+            "family": lexicon.concept(concept).family,
+            "variant": variant,
+            "count": kept,
+            "excluded": excluded,
+            "docs": len(docs),
+        }
+        for (concept, variant), (kept, excluded, docs) in ranked
+    ]

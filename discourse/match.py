@@ -65,7 +65,7 @@ class _Node:
 
     def __init__(self) -> None:
         self.next: dict[str, _Node] = {}
-        self.ends: list[tuple] = []          # payloads ending here
+        self.ends: list[tuple] = []  # payloads ending here
         self.pref: list[tuple[str, tuple]] = []  # (prefix, payload) for a wildcard last token
 
 
@@ -132,8 +132,9 @@ class Matcher:
             if "<" in key[1:]:  # raw markup glued to a word: "Society</h3"
                 key = key.split("<", 1)[0]
             skip = (not s.strip()) or (set(s) <= JOINERS)
-            start = (not skip) and (key in self._root.next or
-                                    (bool(self._root_prefixes) and key.startswith(self._root_prefixes)))
+            start = (not skip) and (
+                key in self._root.next or (bool(self._root_prefixes) and key.startswith(self._root_prefixes))
+            )
             info = (key, skip, start)
             self._types[h] = info
         return info
@@ -151,8 +152,8 @@ class Matcher:
         skip_u = np.fromiter((i[1] for i in infos), dtype=bool, count=len(infos))
         start_u = np.fromiter((i[2] for i in infos), dtype=bool, count=len(infos))
         inv = inv.reshape(-1)
-        wpos = np.flatnonzero(~skip_u[inv])          # token index of each word
-        winv = inv[wpos]                              # type index of each word
+        wpos = np.flatnonzero(~skip_u[inv])  # token index of each word
+        winv = inv[wpos]  # type index of each word
         cands = np.flatnonzero(start_u[winv])
         if len(cands) == 0:
             return []
@@ -223,10 +224,17 @@ class Matcher:
                 break
         last = doc[se - 1]
         return Mention(
-            concept=concept.id, variant=variant, start_char=sc, end_char=ec,
-            start_token=s, end_token=e,
-            sent_start_char=doc[ss].idx, sent_end_char=last.idx + len(last.text),
-            excluded=excluded, exclude_reason=reason, term=concept.terms[ti].text,
+            concept=concept.id,
+            variant=variant,
+            start_char=sc,
+            end_char=ec,
+            start_token=s,
+            end_token=e,
+            sent_start_char=doc[ss].idx,
+            sent_end_char=last.idx + len(last.text),
+            excluded=excluded,
+            exclude_reason=reason,
+            term=concept.terms[ti].text,
         )
 
 
@@ -321,4 +329,3 @@ def _window(doc: Doc, sent, n: int, s: int, e: int):
             continue
         right.append((norm_key(t.text), t.text))
     return ss, se, left, right
-

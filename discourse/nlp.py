@@ -65,8 +65,10 @@ def make_nlp(model: str | None = None):
         except OSError as exc:
             from .errors import DiscourseError
 
-            raise DiscourseError(f"cannot load spaCy pipeline {model!r}: {str(exc).splitlines()[0][:200]}",
-                                 hint="--model takes an installed pipeline package or a path to one") from None
+            raise DiscourseError(
+                f"cannot load spaCy pipeline {model!r}: {str(exc).splitlines()[0][:200]}",
+                hint="--model takes an installed pipeline package or a path to one",
+            ) from None
         if not nlp.has_pipe("parser") and not nlp.has_pipe("senter") and not nlp.has_pipe("sentencizer"):
             nlp.add_pipe("sentencizer")
         return nlp

@@ -57,12 +57,56 @@ __all__ = [
 _NFKC_KEEP = frozenset(
     chr(c)
     for c in (
-        0x00A8, 0x00AF, 0x00B4, 0x00B8, 0x02D8, 0x02D9, 0x02DA, 0x02DB, 0x02DC,
-        0x02DD, 0x037A, 0x0384, 0x0385, 0x1FBD, 0x1FBF, 0x1FC0, 0x1FC1, 0x1FCD,
-        0x1FCE, 0x1FCF, 0x1FDD, 0x1FDE, 0x1FDF, 0x1FED, 0x1FEE, 0x1FFD, 0x1FFE,
-        0x2017, 0x203E, 0x309B, 0x309C, 0xFC5E, 0xFC5F, 0xFC60, 0xFC61, 0xFC62,
-        0xFC63, 0xFE49, 0xFE4A, 0xFE4B, 0xFE4C, 0xFE70, 0xFE72, 0xFE74, 0xFE76,
-        0xFE78, 0xFE7A, 0xFE7C, 0xFE7E, 0xFFE3,
+        0x00A8,
+        0x00AF,
+        0x00B4,
+        0x00B8,
+        0x02D8,
+        0x02D9,
+        0x02DA,
+        0x02DB,
+        0x02DC,
+        0x02DD,
+        0x037A,
+        0x0384,
+        0x0385,
+        0x1FBD,
+        0x1FBF,
+        0x1FC0,
+        0x1FC1,
+        0x1FCD,
+        0x1FCE,
+        0x1FCF,
+        0x1FDD,
+        0x1FDE,
+        0x1FDF,
+        0x1FED,
+        0x1FEE,
+        0x1FFD,
+        0x1FFE,
+        0x2017,
+        0x203E,
+        0x309B,
+        0x309C,
+        0xFC5E,
+        0xFC5F,
+        0xFC60,
+        0xFC61,
+        0xFC62,
+        0xFC63,
+        0xFE49,
+        0xFE4A,
+        0xFE4B,
+        0xFE4C,
+        0xFE70,
+        0xFE72,
+        0xFE74,
+        0xFE76,
+        0xFE78,
+        0xFE7A,
+        0xFE7C,
+        0xFE7E,
+        0xFFE3,
     )
 )
 _NFKC_KEEP_RE = re.compile("([" + "".join(re.escape(c) for c in sorted(_NFKC_KEEP)) + "])")
@@ -428,9 +472,7 @@ def normalise_pages(pages: list[str], words: frozenset[str] | None = None) -> No
     cleaned = [_clean_page(p, counts) for p in pages]
     cleaned, counts["running_lines_removed"] = remove_running_lines(cleaned)
     if cleaned:
-        doc, counts["hyphens_joined"], counts["hyphens_kept"] = repair_line_hyphens(
-            _PAGE_SEP.join(cleaned), words
-        )
+        doc, counts["hyphens_joined"], counts["hyphens_kept"] = repair_line_hyphens(_PAGE_SEP.join(cleaned), words)
         cleaned = doc.split(_PAGE_SEP)
         assert len(cleaned) == len(pages)
     final = [fold_whitespace(p) for p in cleaned]

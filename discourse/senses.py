@@ -54,34 +54,110 @@ from typing import Any
 from .errors import DiscourseError, UsageError
 from .store.contexts import MentionContext
 
-SENSE_COLUMNS = ["concept", "sense_id", "size", "share", "label", "top_terms", "example_1", "example_2",
-                 "example_3", "by_share", "period_share"]
+SENSE_COLUMNS = [
+    "concept",
+    "sense_id",
+    "size",
+    "share",
+    "label",
+    "top_terms",
+    "example_1",
+    "example_2",
+    "example_3",
+    "by_share",
+    "period_share",
+]
 
-SVD_DIMS = 100         # at most this many LSA dimensions (as the report's ambiguity embedder)
-PASSAGE_WORDS = 40     # the LSA is fitted on passages of this many lemmas (as the report's embedder)
+SVD_DIMS = 100  # at most this many LSA dimensions (as the report's ambiguity embedder)
+PASSAGE_WORDS = 40  # the LSA is fitted on passages of this many lemmas (as the report's embedder)
 MAX_PASSAGES = 20_000  # above this, an even sample of passages
-MIN_DF = 2             # a word must occur in 2 contexts to enter the embedding (1 if that leaves < 2 words)
-LABEL_WORDS = 3        # c-TF-IDF words joined into a label
-TOP_TERMS = 10         # c-TF-IDF words listed in top_terms
-N_EXAMPLES = 3         # representative contexts per sense
-EXAMPLE_WORDS = 12     # words each side of the match in an example cell
-SHARE_DIGITS = 4       # rounding of share, by_share, period_share
-TOKEN = r"(?u)\b[^\W\d_][\w'-]*\b"   # a word: a letter, then letters, digits, apostrophes, hyphens
+MIN_DF = 2  # a word must occur in 2 contexts to enter the embedding (1 if that leaves < 2 words)
+LABEL_WORDS = 3  # c-TF-IDF words joined into a label
+TOP_TERMS = 10  # c-TF-IDF words listed in top_terms
+N_EXAMPLES = 3  # representative contexts per sense
+EXAMPLE_WORDS = 12  # words each side of the match in an example cell
+SHARE_DIGITS = 4  # rounding of share, by_share, period_share
+TOKEN = r"(?u)\b[^\W\d_][\w'-]*\b"  # a word: a letter, then letters, digits, apostrophes, hyphens
 # Spoken-English fillers: transcripts (the lay sources) are full of them and they carry no sense.
-FILLERS = frozenset(["think", "really", "actually", "just", "kind", "sort", "know", "mean", "like", "yeah", "yes", "okay", "ok", "lot", "thing", "things", "going", "gonna", "got", "say", "said", "says", "obviously", "basically", "quite", "maybe", "want", "way", "um", "erm", "er", "uh", "right", "bit", "sure", "stuff"])
+FILLERS = frozenset(
+    [
+        "think",
+        "really",
+        "actually",
+        "just",
+        "kind",
+        "sort",
+        "know",
+        "mean",
+        "like",
+        "yeah",
+        "yes",
+        "okay",
+        "ok",
+        "lot",
+        "thing",
+        "things",
+        "going",
+        "gonna",
+        "got",
+        "say",
+        "said",
+        "says",
+        "obviously",
+        "basically",
+        "quite",
+        "maybe",
+        "want",
+        "way",
+        "um",
+        "erm",
+        "er",
+        "uh",
+        "right",
+        "bit",
+        "sure",
+        "stuff",
+    ]
+)
 # Contractions, with and without the apostrophe (transcripts write both): stop words as well.
-_NOT_WORDS = {"ill", "wed", "shell", "hell", "id"}   # real words once the apostrophe is gone
+_NOT_WORDS = {"ill", "wed", "shell", "hell", "id"}  # real words once the apostrophe is gone
 CONTRACTIONS = frozenset(
-    [f"{a}'{b}" for a in ["i", "you", "we", "they", "he", "she", "it", "that", "there", "what", "who", "where", "here", "let"]
-     for b in ("s", "re", "ve", "ll", "d", "m")]
-    + [f"{a}n't" for a in ["do", "does", "did", "is", "are", "was", "were", "can", "could", "wo", "would", "should", "have", "has", "had", "must", "ai"]]
-    + ["can't", "won't", "y'know", "'em"])
+    [
+        f"{a}'{b}"
+        for a in ["i", "you", "we", "they", "he", "she", "it", "that", "there", "what", "who", "where", "here", "let"]
+        for b in ("s", "re", "ve", "ll", "d", "m")
+    ]
+    + [
+        f"{a}n't"
+        for a in [
+            "do",
+            "does",
+            "did",
+            "is",
+            "are",
+            "was",
+            "were",
+            "can",
+            "could",
+            "wo",
+            "would",
+            "should",
+            "have",
+            "has",
+            "had",
+            "must",
+            "ai",
+        ]
+    ]
+    + ["can't", "won't", "y'know", "'em"]
+)
 CONTRACTIONS = CONTRACTIONS | {c.replace("'", "") for c in CONTRACTIONS} - _NOT_WORDS
 SAVED_FILES = frozenset({"assignments.csv", "embedder.json", "params.json", "model"})
-MODEL_FILES = frozenset({"config.json", "topics.json", "topic_embeddings.safetensors", "ctfidf.safetensors",
-                         "ctfidf_config.json"})
+MODEL_FILES = frozenset(
+    {"config.json", "topics.json", "topic_embeddings.safetensors", "ctfidf.safetensors", "ctfidf_config.json"}
+)
 
-PeriodFn = Callable[[Any], Any]   # year -> (label, start) | None, as discourse.report.tables.period_of returns
+PeriodFn = Callable[[Any], Any]  # year -> (label, start) | None, as discourse.report.tables.period_of returns
 
 
 def line_columns(by: str) -> list[str]:
@@ -150,7 +226,7 @@ def passages(contexts: Sequence[MentionContext]) -> list[str]:
     out: list[str] = []
     for doc_id in sorted(texts):
         words = _lemmatise(texts[doc_id]).split()
-        out.extend(" ".join(words[i:i + PASSAGE_WORDS]) for i in range(0, len(words), PASSAGE_WORDS))
+        out.extend(" ".join(words[i : i + PASSAGE_WORDS]) for i in range(0, len(words), PASSAGE_WORDS))
     step = -(-len(out) // MAX_PASSAGES)
     return out[::step] if step > 1 else out
 
@@ -171,12 +247,13 @@ def tfidf_embed(texts: list[str], fit_on: list[str], stop: set[str], seed: int) 
 
     from .nlp import lemma_of
 
-    stop_lemmas = sorted(stop | {lemma_of(w) for w in stop})   # tokens are lemmas by the time stop words apply
+    stop_lemmas = sorted(stop | {lemma_of(w) for w in stop})  # tokens are lemmas by the time stop words apply
     corpus = [_lemmatise(t) for t in fit_on + texts]
     vec, x = None, None
     for min_df in (MIN_DF, 1):
-        vec = TfidfVectorizer(sublinear_tf=True, min_df=min_df, stop_words=stop_lemmas, token_pattern=TOKEN,
-                              dtype=np.float64)
+        vec = TfidfVectorizer(
+            sublinear_tf=True, min_df=min_df, stop_words=stop_lemmas, token_pattern=TOKEN, dtype=np.float64
+        )
         try:
             x = vec.fit_transform(corpus)
         except ValueError:
@@ -184,17 +261,26 @@ def tfidf_embed(texts: list[str], fit_on: list[str], stop: set[str], seed: int) 
         if x.shape[1] >= 2:
             break
     if vec is None or x is None or x.shape[1] < 2:
-        raise DiscourseError("senses: the contexts have no words left to compare once stop words are removed",
-                             hint="try --window N for a wider context")
+        raise DiscourseError(
+            "senses: the contexts have no words left to compare once stop words are removed",
+            hint="try --window N for a wider context",
+        )
     dims = min(SVD_DIMS, x.shape[0] - 1, x.shape[1] - 1)
-    ctx = x[len(fit_on):]
-    params = {"kind": "tfidf", "fitted_on": f"{len(fit_on)} passages of {PASSAGE_WORDS} lemmas + {len(texts)} contexts",
-              "tfidf": _plain_params(vec.get_params()), "vocabulary_size": int(x.shape[1]), "svd": None}
+    ctx = x[len(fit_on) :]
+    params = {
+        "kind": "tfidf",
+        "fitted_on": f"{len(fit_on)} passages of {PASSAGE_WORDS} lemmas + {len(texts)} contexts",
+        "tfidf": _plain_params(vec.get_params()),
+        "vocabulary_size": int(x.shape[1]),
+        "svd": None,
+    }
     if dims < 2:
         return normalize(ctx).toarray(), params
     svd = TruncatedSVD(n_components=dims, algorithm="arpack", random_state=seed).fit(x)
-    params["svd"] = {**_plain_params(svd.get_params()),
-                     "explained_variance_ratio_sum": round(float(svd.explained_variance_ratio_.sum()), 6)}
+    params["svd"] = {
+        **_plain_params(svd.get_params()),
+        "explained_variance_ratio_sum": round(float(svd.explained_variance_ratio_.sum()), 6),
+    }
     return normalize(svd.transform(ctx)), params
 
 
@@ -203,15 +289,16 @@ def model_embed(texts: list[str], path: str) -> tuple[Any, dict[str, Any]]:
     import os
 
     if not Path(path).is_dir():
-        raise UsageError(f"--embeddings {path!r}: expected 'tfidf' or a local sentence-transformers model "
-                         "directory")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")   # never reach a model hub
+        raise UsageError(f"--embeddings {path!r}: expected 'tfidf' or a local sentence-transformers model directory")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach a model hub
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError:
-        raise DiscourseError(f"--embeddings {path}: sentence-transformers is not installed",
-                             hint="pip install sentence-transformers (or use --embeddings tfidf)") from None
+        raise DiscourseError(
+            f"--embeddings {path}: sentence-transformers is not installed",
+            hint="pip install sentence-transformers (or use --embeddings tfidf)",
+        ) from None
     model = SentenceTransformer(path, device="cpu", local_files_only=True)
     emb = model.encode(texts, batch_size=32, show_progress_bar=False, normalize_embeddings=True)
     return emb, {"kind": "sentence-transformers", "path": str(Path(path).resolve()), "dimensions": int(emb.shape[1])}
@@ -240,11 +327,17 @@ def fit_topics(docs: list[str], emb: Any, stop: set[str], seed: int, min_count: 
     from bertopic.dimensionality import BaseDimensionalityReduction
     from sklearn.feature_extraction.text import CountVectorizer
 
-    model = BERTopic(embedding_model=None, umap_model=BaseDimensionalityReduction(),
-                     hdbscan_model=hdbscan.HDBSCAN(min_cluster_size=min_count, prediction_data=True),
-                     vectorizer_model=CountVectorizer(stop_words=sorted(stop), ngram_range=(1, 2), min_df=1,
-                                                      token_pattern=TOKEN, preprocessor=fold),
-                     top_n_words=TOP_TERMS, calculate_probabilities=False, verbose=False)
+    model = BERTopic(
+        embedding_model=None,
+        umap_model=BaseDimensionalityReduction(),
+        hdbscan_model=hdbscan.HDBSCAN(min_cluster_size=min_count, prediction_data=True),
+        vectorizer_model=CountVectorizer(
+            stop_words=sorted(stop), ngram_range=(1, 2), min_df=1, token_pattern=TOKEN, preprocessor=fold
+        ),
+        top_n_words=TOP_TERMS,
+        calculate_probabilities=False,
+        verbose=False,
+    )
     logging.getLogger("BERTopic").setLevel(logging.ERROR)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -287,8 +380,9 @@ def kwic_cell(left: str, match: str, right: str, words: int = EXAMPLE_WORDS) -> 
     return f"{lft} [{match}] {rgt}".strip()
 
 
-def examples(emb: Any, idx: list[int], contexts: Sequence[MentionContext], parts: list[tuple[str, str, str]],
-             n: int = N_EXAMPLES) -> list[str]:
+def examples(
+    emb: Any, idx: list[int], contexts: Sequence[MentionContext], parts: list[tuple[str, str, str]], n: int = N_EXAMPLES
+) -> list[str]:
     """The ``n`` contexts nearest the centroid of ``idx`` (cosine; ties by mention order), one per sentence."""
     import numpy as np
 
@@ -314,12 +408,14 @@ def shares(keys: list[str], topics: list[int], topic: int) -> str:
     """Compact JSON {group: share of ``topic`` among the mentions in the group}, groups sorted."""
     totals = Counter(keys)
     hits = Counter(k for k, t in zip(keys, topics, strict=True) if t == topic)
-    return json.dumps({k: round(hits[k] / totals[k], SHARE_DIGITS) for k in sorted(totals)},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        {k: round(hits[k] / totals[k], SHARE_DIGITS) for k in sorted(totals)}, ensure_ascii=False, separators=(",", ":")
+    )
 
 
-def find_senses(contexts: Sequence[MentionContext], concept: str, opts: SenseOptions,
-                period: PeriodFn | None = None) -> SenseResult:
+def find_senses(
+    contexts: Sequence[MentionContext], concept: str, opts: SenseOptions, period: PeriodFn | None = None
+) -> SenseResult:
     """Cluster the mentions in ``contexts`` into senses; see the module docstring for every step.
 
     ``period`` maps a document year to ``(label, start)`` or None (the
@@ -332,8 +428,9 @@ def find_senses(contexts: Sequence[MentionContext], concept: str, opts: SenseOpt
     res = SenseResult(concept)
     ctx, periods = _in_periods(contexts, period, res)
     if len(ctx) < opts.min_count:
-        res.notes.append(f"senses: {len(ctx)} mention(s) of {concept}, fewer than --min-count {opts.min_count}: "
-                         "no senses")
+        res.notes.append(
+            f"senses: {len(ctx)} mention(s) of {concept}, fewer than --min-count {opts.min_count}: no senses"
+        )
         return res
     parts = [context_parts(c, opts.window) for c in ctx]
     docs = [f"{left} {right}" for left, _, right in parts]
@@ -349,22 +446,45 @@ def find_senses(contexts: Sequence[MentionContext], concept: str, opts: SenseOpt
         idx = [i for i, x in enumerate(topics) if x == t]
         terms = sense_terms(res.model, t)
         ex = examples(emb, idx, ctx, parts)
-        res.rows.append({
-            "concept": concept, "sense_id": t, "size": len(idx), "share": round(len(idx) / n, SHARE_DIGITS),
-            "label": "outliers" if t == -1 else sense_label(terms), "top_terms": ", ".join(terms),
-            "example_1": ex[0], "example_2": ex[1], "example_3": ex[2],
-            "by_share": shares(groups, topics, t), "period_share": shares(periods, topics, t)})
+        res.rows.append(
+            {
+                "concept": concept,
+                "sense_id": t,
+                "size": len(idx),
+                "share": round(len(idx) / n, SHARE_DIGITS),
+                "label": "outliers" if t == -1 else sense_label(terms),
+                "top_terms": ", ".join(terms),
+                "example_1": ex[0],
+                "example_2": ex[1],
+                "example_3": ex[2],
+                "by_share": shares(groups, topics, t),
+                "period_share": shares(periods, topics, t),
+            }
+        )
     for c, t, (left, match, right), g in zip(ctx, topics, parts, groups, strict=True):
-        res.lines.append({"concept": concept, "sense_id": t, "mention_id": c.mention_id, "doc_id": c.doc_id,
-                          "date": c.date, opts.by: g, "page": c.page, "left": left, "match": match, "right": right})
+        res.lines.append(
+            {
+                "concept": concept,
+                "sense_id": t,
+                "mention_id": c.mention_id,
+                "doc_id": c.doc_id,
+                "date": c.date,
+                opts.by: g,
+                "page": c.page,
+                "left": left,
+                "match": match,
+                "right": right,
+            }
+        )
     outliers = topics.count(-1)
     senses = len(set(topics) - {-1})
     res.notes.append(f"senses: {n} mention(s) of {concept}: {senses} sense(s), {outliers} outlier(s) (sense -1)")
     return res
 
 
-def _in_periods(contexts: Sequence[MentionContext], period: PeriodFn | None,
-                res: SenseResult) -> tuple[list[MentionContext], list[str]]:
+def _in_periods(
+    contexts: Sequence[MentionContext], period: PeriodFn | None, res: SenseResult
+) -> tuple[list[MentionContext], list[str]]:
     """The mentions inside a period, and each one's period label ('all' without ``period``)."""
     if period is None:
         return list(contexts), ["all"] * len(contexts)
@@ -378,8 +498,9 @@ def _in_periods(contexts: Sequence[MentionContext], period: PeriodFn | None,
         ctx.append(c)
         labels.append(str(p[0]))
     if no_year:
-        res.notes.append(f"senses: {no_year} mention(s) in documents without a year left out "
-                         "(use --period all to include them)")
+        res.notes.append(
+            f"senses: {no_year} mention(s) in documents without a year left out (use --period all to include them)"
+        )
     if outside:
         res.notes.append(f"senses: {outside} mention(s) outside the --period ranges left out")
     return ctx, labels
@@ -406,8 +527,11 @@ def check_save_dir(path: str | Path) -> Path:
             if ok and child.name == "model":
                 ok = all(f.name in MODEL_FILES and f.is_file() for f in child.iterdir())
             if not ok:
-                raise DiscourseError(f"--save {p}: not empty and holds {child.name}, which senses --save did not "
-                                     "write; refusing to overwrite", hint="choose a new or empty directory")
+                raise DiscourseError(
+                    f"--save {p}: not empty and holds {child.name}, which senses --save did not "
+                    "write; refusing to overwrite",
+                    hint="choose a new or empty directory",
+                )
     return p
 
 
@@ -442,8 +566,9 @@ def _require_safetensors() -> None:
     try:
         import safetensors  # noqa: F401
     except ImportError:
-        raise DiscourseError("--save needs the safetensors package to write the model without pickle",
-                             hint="pip install safetensors") from None
+        raise DiscourseError(
+            "--save needs the safetensors package to write the model without pickle", hint="pip install safetensors"
+        ) from None
 
 
 def _write_json(path: Path, data: Any) -> None:

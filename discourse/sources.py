@@ -204,9 +204,7 @@ def read_manifest(path: str) -> dict[str, dict[str, str]]:
             raise ManifestError(f"{name}:{line}: empty {header[file_idx]!r} value")
         key = abs_path(raw.replace("\\", "/"), base)
         if key in out:
-            raise ManifestError(
-                f"{name}:{line}: {raw!r} is listed twice (first on line {first_line[key]})"
-            )
+            raise ManifestError(f"{name}:{line}: {raw!r} is listed twice (first on line {first_line[key]})")
         first_line[key] = line
         out[key] = {
             h: v.strip()
@@ -360,9 +358,7 @@ def _layer_date(
                 )
             return d
         if year is not None:
-            warnings.append(
-                f"{path}: cannot parse date {str(date_v)!r} from {label}; using its year {year[1]}"
-            )
+            warnings.append(f"{path}: cannot parse date {str(date_v)!r} from {label}; using its year {year[1]}")
             return str(year[1]), year[1]
         warnings.append(f"{path}: cannot parse date {str(date_v)!r} from {label}; ignored")
         return None
@@ -445,8 +441,9 @@ def _resolve_date(
     path: str, layers: tuple[dict, dict, dict], embedded: dict, warnings: list[str]
 ) -> tuple[tuple[str, int] | None, str]:
     """``(date, date_source)``: manifest, front matter, command line, file name, embedded."""
-    labelled = zip(("manifest", "front-matter", "cli"), layers, ("manifest", "front matter", "the command line"),
-                   strict=True)
+    labelled = zip(
+        ("manifest", "front-matter", "cli"), layers, ("manifest", "front matter", "the command line"), strict=True
+    )
     for source, layer, label in labelled:
         date = _layer_date(layer, label, path, warnings)
         if date:

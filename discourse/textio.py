@@ -206,7 +206,7 @@ def _decode_bom(data: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             pass  # FF FE 00 00 may also be UTF-16-LE BOM + NUL; fall through
     if data.startswith(codecs.BOM_UTF8):
-        body = data[len(codecs.BOM_UTF8):]
+        body = data[len(codecs.BOM_UTF8) :]
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:

@@ -23,9 +23,17 @@ def test_page_main_text_only():
     assert "Widowed Parent’s Allowance" in text
     # scripts, styles, navigation, banners, footers dropped
     for furniture in (
-        "js-enabled", "GOVUK", "background", "analyticsInit",  # script / style
-        "Skip to main content", "Employing people", "Benefits entitlement",  # nav
-        "Cookies on GOV.UK", "Related content", "Privacy", "Crown copyright",  # banner / aside / footer
+        "js-enabled",
+        "GOVUK",
+        "background",
+        "analyticsInit",  # script / style
+        "Skip to main content",
+        "Employing people",
+        "Benefits entitlement",  # nav
+        "Cookies on GOV.UK",
+        "Related content",
+        "Privacy",
+        "Crown copyright",  # banner / aside / footer
     ):
         assert furniture not in text, furniture
 
@@ -60,8 +68,10 @@ def test_pre_keeps_line_breaks():
 def test_trafilatura_used_when_it_removes_furniture():
     # div soup: no semantic tags for lxml-clean to drop; trafilatura finds the article
     links = "".join(f'<div class="menu-item"><a href="/x{i}">Menu link number {i}</a></div>' for i in range(60))
-    para = ("<p>The benefit cap is a limit on the total amount of benefit you can get. "
-            "It applies to most people aged 16 or over who have not reached State Pension age.</p>")
+    para = (
+        "<p>The benefit cap is a limit on the total amount of benefit you can get. "
+        "It applies to most people aged 16 or over who have not reached State Pension age.</p>"
+    )
     html = f"<html><body><div class='menu'>{links}</div><div class='article'>{para * 8}</div></body></html>"
     text, extractor, version, _ = html_to_text(html)
     assert extractor == "trafilatura" and version
@@ -70,7 +80,12 @@ def test_trafilatura_used_when_it_removes_furniture():
 
 
 def test_clean_document_keeps_lxml_text_with_headings():
-    html = "<h1>Benefit cap</h1>" + "<h2>Benefits affected</h2><p>" + "Universal Credit and Child Benefit are affected. " * 20 + "</p>"
+    html = (
+        "<h1>Benefit cap</h1>"
+        + "<h2>Benefits affected</h2><p>"
+        + "Universal Credit and Child Benefit are affected. " * 20
+        + "</p>"
+    )
     text, extractor, _, _ = html_to_text(html)
     assert extractor == "lxml"
     assert text.startswith("Benefit cap\n") and "Benefits affected" in text
@@ -78,7 +93,11 @@ def test_clean_document_keeps_lxml_text_with_headings():
 
 def test_legacy_charset_declared_in_meta(tmp_path):
     p = tmp_path / "page.htm"
-    p.write_bytes('<html><head><meta charset="iso-8859-15"></head><body><p>Fees of 20 € a week</p></body></html>'.encode("iso-8859-15"))
+    p.write_bytes(
+        '<html><head><meta charset="iso-8859-15"></head><body><p>Fees of 20 € a week</p></body></html>'.encode(
+            "iso-8859-15"
+        )
+    )
     e = extract(str(p))
     assert e.encoding == "iso8859-15"
     assert "20 € a week" in e.pages[0]

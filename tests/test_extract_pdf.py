@@ -40,9 +40,7 @@ def test_extract_blood_response_pages(blood):
     # Same text as the fixture the normalise tests use (cut from the whole PDF).
     stored = json.loads((FIX / "blood_response_8p.json").read_text(encoding="utf-8"))["text"]
     assert blood.pages == stored
-    assert blood.embedded == {
-        "title": "20241216- Government Response to Recommendations- FINAL (Standard Print)"
-    }
+    assert blood.embedded == {"title": "20241216- Government Response to Recommendations- FINAL (Standard Print)"}
     assert blood.front_matter == {} and blood.encoding is None
 
 

@@ -49,9 +49,12 @@ def test_jsonl_bad_rows_do_not_stop_the_others():
 def test_jsonl_types_kept(tmp_path):
     p = tmp_path / "t.jsonl"
     p.write_text(
-        json.dumps({"text": "Co-production", "n": 3, "tags": ["a"], "none": None}) + "\n"
-        + json.dumps({"text": 42}) + "\n"
-        + json.dumps({"text": ["not", "text"]}) + "\n"
+        json.dumps({"text": "Co-production", "n": 3, "tags": ["a"], "none": None})
+        + "\n"
+        + json.dumps({"text": 42})
+        + "\n"
+        + json.dumps({"text": ["not", "text"]})
+        + "\n"
         + "[1, 2]\n",
         encoding="utf-8",
     )

@@ -18,10 +18,25 @@ MEANING = FIX / "meaning"
 def ctx(sentence: str, term: str = "co-production", doc_id: str = "d") -> MentionContext:
     """A mention of ``term`` (its first occurrence, any case) whose stored sentence is ``sentence``."""
     a = sentence.lower().index(term.lower())
-    return MentionContext(mention_id=f"{doc_id}:{a}", doc_id=doc_id, concept="co-production", variant=term,
-                          start_char=a, end_char=a + len(term), sent_start=0, sent_end=len(sentence), page=1,
-                          excluded=False, exclude_reason=None, title=None, date="2020", year=2020,
-                          source_type="lay", path="p", text=sentence)
+    return MentionContext(
+        mention_id=f"{doc_id}:{a}",
+        doc_id=doc_id,
+        concept="co-production",
+        variant=term,
+        start_char=a,
+        end_char=a + len(term),
+        sent_start=0,
+        sent_end=len(sentence),
+        page=1,
+        excluded=False,
+        exclude_reason=None,
+        title=None,
+        date="2020",
+        year=2020,
+        source_type="lay",
+        path="p",
+        text=sentence,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +64,12 @@ DEFINITION_TRUE = [
     "So co-production, according to this article, is 'the provision of services through long term relationships'.",
 ]
 DEFINITION_FALSE = [
-    "Co-production is key to the new strategy.",                       # evaluation, not definition
-    "Co-production is a good thing, but it takes time.",               # evaluation through the not_before list
-    "Co-production is a really important part of the work.",           # intensifier skipped, then evaluation
+    "Co-production is key to the new strategy.",  # evaluation, not definition
+    "Co-production is a good thing, but it takes time.",  # evaluation through the not_before list
+    "Co-production is a really important part of the work.",  # intensifier skipped, then evaluation
     "Co-production is the way forward for social care.",
-    "The term of the contract ends before co-production starts.",      # "the term" is not about the concept
-    "Our interest in co-production is how we can use it locally.",    # the subject is "interest"
+    "The term of the contract ends before co-production starts.",  # "the term" is not about the concept
+    "Our interest in co-production is how we can use it locally.",  # the subject is "interest"
     "People enjoyed co-production with the council.",
 ]
 METALINGUISTIC_TRUE = [
@@ -84,11 +99,11 @@ HEDGE_TRUE = [
     "It is co-production to some extent.",
 ]
 HEDGE_FALSE = [
-    "This kind of co-production takes time.",                          # a type, not a hedge
+    "This kind of co-production takes time.",  # a type, not a hedge
     "What sort of co-production do you mean?",
     "Co-production is hard work.",
     "We have sort of finished the building, and after a long meeting with the council about the budget on "
-    "Tuesday afternoon we all agreed that co-production will start.",    # hedge far from the mention
+    "Tuesday afternoon we all agreed that co-production will start.",  # hedge far from the mention
 ]
 SCARE_TRUE = [
     "So the current buzz word is 'co-production', and it can be off-putting.",
@@ -106,12 +121,15 @@ SCARE_FALSE = [
 ]
 
 
-@pytest.mark.parametrize("frame,true,false", [
-    ("definition", DEFINITION_TRUE, DEFINITION_FALSE),
-    ("metalinguistic", METALINGUISTIC_TRUE, METALINGUISTIC_FALSE),
-    ("hedge", HEDGE_TRUE, HEDGE_FALSE),
-    ("scare_quotes", SCARE_TRUE, SCARE_FALSE),
-])
+@pytest.mark.parametrize(
+    "frame,true,false",
+    [
+        ("definition", DEFINITION_TRUE, DEFINITION_FALSE),
+        ("metalinguistic", METALINGUISTIC_TRUE, METALINGUISTIC_FALSE),
+        ("hedge", HEDGE_TRUE, HEDGE_FALSE),
+        ("scare_quotes", SCARE_TRUE, SCARE_FALSE),
+    ],
+)
 def test_true_and_false_examples(matcher, frame, true, false):
     assert len(true) >= 4 and len(false) >= 3
     missed = [s for s in true if frame not in frames_of(matcher, s)]
@@ -128,38 +146,51 @@ def test_other_concepts_and_cues(matcher):
 
 
 def test_definition_clusters_group_similar_definitions():
-    defs = ["Co-production is about sharing power with people who use services.",
-            "Co-production means sharing power with the people who use services as equals.",
-            "Co-production is a term Elinor Ostrom coined for police working with citizens.",
-            "By co-production we mean police and citizens working together, as Ostrom did."]
+    defs = [
+        "Co-production is about sharing power with people who use services.",
+        "Co-production means sharing power with the people who use services as equals.",
+        "Co-production is a term Elinor Ostrom coined for police working with citizens.",
+        "By co-production we mean police and citizens working together, as Ostrom did.",
+    ]
     assert definition_clusters(defs, {"co", "production", "co-production"}) == [1, 1, 2, 2]
     assert definition_clusters(defs[:1]) == [1] and definition_clusters([]) == []
 
 
 def test_frame_counts_for_a_set_of_mentions():
-    cs = [ctx(s, doc_id=f"d{i}") for i, s in enumerate(DEFINITION_TRUE[:3] + METALINGUISTIC_TRUE[:2]
-                                                       + DEFINITION_FALSE[:2] + SCARE_TRUE[:1])]
+    cs = [
+        ctx(s, doc_id=f"d{i}")
+        for i, s in enumerate(DEFINITION_TRUE[:3] + METALINGUISTIC_TRUE[:2] + DEFINITION_FALSE[:2] + SCARE_TRUE[:1])
+    ]
     counts = frame_counts(cs)
     assert counts["mentions"] == 8 and counts["definition"] == 3 and counts["metalinguistic"] == 3
     assert counts["scare_quotes"] == 1 and counts["hedge"] == 0 and counts["distinct_definitions"] >= 1
-    assert frame_counts([]) == {"mentions": 0, "definition": 0, "metalinguistic": 0, "hedge": 0,
-                                "scare_quotes": 0, "distinct_definitions": 0}
+    assert frame_counts([]) == {
+        "mentions": 0,
+        "definition": 0,
+        "metalinguistic": 0,
+        "hedge": 0,
+        "scare_quotes": 0,
+        "distinct_definitions": 0,
+    }
 
 
-@pytest.mark.parametrize("text,error", [
-    ("frames: [", "not valid YAML (line"),
-    ("colour: red\nframes: {a: {cues: [x]}}", "colour: unknown key"),
-    ("frames: {}", "frames: expected a non-empty mapping"),
-    ("frames: {def: {cues: ['{Y} is']}}", "frames.def.cues[0]: '{Y} is': unknown placeholder '{Y}'"),
-    ("frames: {def: {cues: [ok, 'is?']}}", "frames.def.cues[1]: 'is?': every part is optional"),
-    ("frames: {def: {cues: '{X} is'}}", "frames.def.cues: expected a list of non-empty strings"),
-    ("frames: {def: {cues: ['{X} is {X}']}}", "appears more than once"),
-    ("frames: {q: {quoted: true}}", "frames.q.quoted: needs a non-empty top-level 'quotes' list"),
-    ("frames: {q: {description: x}}", "frames.q: needs 'cues'"),
-    ("frames: {h: {cues: [x], max_distance: -1}}", "frames.h.max_distance: expected a whole number"),
-    ("frames: {h: {cues: [x], not_after: [no]}}", "frames.h.not_after: expected a list of non-empty strings"),
-    ("frames: {Bad: {cues: [x]}}", "frames.Bad: a frame name is lower-case"),
-])
+@pytest.mark.parametrize(
+    "text,error",
+    [
+        ("frames: [", "not valid YAML (line"),
+        ("colour: red\nframes: {a: {cues: [x]}}", "colour: unknown key"),
+        ("frames: {}", "frames: expected a non-empty mapping"),
+        ("frames: {def: {cues: ['{Y} is']}}", "frames.def.cues[0]: '{Y} is': unknown placeholder '{Y}'"),
+        ("frames: {def: {cues: [ok, 'is?']}}", "frames.def.cues[1]: 'is?': every part is optional"),
+        ("frames: {def: {cues: '{X} is'}}", "frames.def.cues: expected a list of non-empty strings"),
+        ("frames: {def: {cues: ['{X} is {X}']}}", "appears more than once"),
+        ("frames: {q: {quoted: true}}", "frames.q.quoted: needs a non-empty top-level 'quotes' list"),
+        ("frames: {q: {description: x}}", "frames.q: needs 'cues'"),
+        ("frames: {h: {cues: [x], max_distance: -1}}", "frames.h.max_distance: expected a whole number"),
+        ("frames: {h: {cues: [x], not_after: [no]}}", "frames.h.not_after: expected a list of non-empty strings"),
+        ("frames: {Bad: {cues: [x]}}", "frames.Bad: a frame name is lower-case"),
+    ],
+)
 def test_frames_file_errors_name_the_file_and_key(tmp_path, text, error):
     f = tmp_path / "f.yaml"
     f.write_text(text)
@@ -175,11 +206,26 @@ def test_frames_command_on_real_paragraphs(tmp_path):
     run_cli("ingest", MEANING / "lay", "--manifest", MEANING / "MANIFEST.csv", "-j", "1", db=db, check=0)
     p = run_cli("frames", "co-production", "--include-excluded", "-f", "csv", db=db, check=0)
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
-    assert list(rows[0]) == ["concept", "frame", "mention_id", "doc_id", "date", "year", "source_type", "page",
-                             "sentence", "cue", "definition_cluster"]
+    assert list(rows[0]) == [
+        "concept",
+        "frame",
+        "mention_id",
+        "doc_id",
+        "date",
+        "year",
+        "source_type",
+        "page",
+        "sentence",
+        "cue",
+        "definition_cluster",
+    ]
     cues = {(r["frame"], r["cue"]) for r in rows}
-    assert {("metalinguistic", "buzz word"), ("metalinguistic", "buzzword"),
-            ("metalinguistic", "difficult to define"), ("definition", "what co-production is")} <= cues
+    assert {
+        ("metalinguistic", "buzz word"),
+        ("metalinguistic", "buzzword"),
+        ("metalinguistic", "difficult to define"),
+        ("definition", "what co-production is"),
+    } <= cues
     assert all(r["definition_cluster"] for r in rows if r["frame"] == "definition")
     assert not any(r["definition_cluster"] for r in rows if r["frame"] != "definition")
     assert "distinct definition(s)" in p.stderr

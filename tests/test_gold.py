@@ -23,7 +23,9 @@ def test_gold_precision_and_recall(nlp, capsys):
     res = precision_recall(pairs)
     with capsys.disabled():
         print(f"\ngold set: {len(items)} items")
-        print(f"{'concept':24} {'n_gold':>6} {'precision':>9} {'95% CI':>15} {'n_pred':>6} {'recall':>7} {'95% CI':>15}")
+        print(
+            f"{'concept':24} {'n_gold':>6} {'precision':>9} {'95% CI':>15} {'n_pred':>6} {'recall':>7} {'95% CI':>15}"
+        )
         for c, r in res.items():
             p = "" if r["precision"] is None else f"{r['precision']:.3f}"
             rc = "" if r["recall"] is None else f"{r['recall']:.3f}"

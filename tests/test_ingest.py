@@ -113,8 +113,10 @@ def test_bad_inputs_get_ledger_rows_and_the_rest_is_kept(tmp_path):
     assert "image-named.txt: binary" in err
     assert "missing.txt" in err
     assert p.stdout == ""
-    led = {os.path.basename(r["path"]): r for r in csv.DictReader(io.StringIO(
-        run_cli("ledger", "--format", "csv", db=db, check=0).stdout))}
+    led = {
+        os.path.basename(r["path"]): r
+        for r in csv.DictReader(io.StringIO(run_cli("ledger", "--format", "csv", db=db, check=0).stdout))
+    }
     assert led["empty.txt"]["status"] == "failed"
     assert led["image-named.txt"]["status"] == "failed"
     assert led["notes.xyz"]["status"] == "skipped" and led["notes.xyz"]["reason"]
@@ -128,18 +130,22 @@ def test_bad_inputs_get_ledger_rows_and_the_rest_is_kept(tmp_path):
 
 def test_bad_pdfs_get_ledger_rows_and_good_pdfs_are_kept(tmp_path):
     pdf = FIX / "pdf"
-    bad = {"truncated_behaviour_change_response.pdf": ("failed", "not a readable PDF"),
-           "encrypted_password.pdf": ("failed", "encrypted PDF (needs a password)"),
-           "empty.pdf": ("failed", "empty"),
-           "po_horizon_response_p1_notext.pdf": ("no-text", "needs OCR")}
+    bad = {
+        "truncated_behaviour_change_response.pdf": ("failed", "not a readable PDF"),
+        "encrypted_password.pdf": ("failed", "encrypted PDF (needs a password)"),
+        "empty.pdf": ("failed", "empty"),
+        "po_horizon_response_p1_notext.pdf": ("no-text", "needs OCR"),
+    }
     good = ["behaviour_change_response_p1-2.pdf", "encrypted_empty_user_password.pdf"]
     db = tmp_path / "c.db"
     p = run_cli("ingest", *[pdf / n for n in [*bad, *good]], "-j", "2", db=db)
     assert p.returncode == 3
     for name in bad:  # one line per failed input, naming the file and the reason
         assert sum(1 for ln in p.stderr.splitlines() if name in ln and ln.startswith("Error:")) == 1
-    led = {os.path.basename(r["path"]): r for r in csv.DictReader(io.StringIO(
-        run_cli("ledger", "-f", "csv", db=db, check=0).stdout))}
+    led = {
+        os.path.basename(r["path"]): r
+        for r in csv.DictReader(io.StringIO(run_cli("ledger", "-f", "csv", db=db, check=0).stdout))
+    }
     for name, (status, reason) in bad.items():
         assert led[name]["status"] == status and reason in led[name]["reason"], led[name]
     for name in good:
@@ -154,8 +160,19 @@ def test_cli_docs_stats_ledger_formats(tmp_path):
     out = run_cli("docs", "--format", "csv", db=db, check=0).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 2
-    for col in ("doc_id", "path", "title", "date", "year", "date_source", "source_type", "pages", "words",
-                "ws_words", "extractor"):
+    for col in (
+        "doc_id",
+        "path",
+        "title",
+        "date",
+        "year",
+        "date_source",
+        "source_type",
+        "pages",
+        "words",
+        "ws_words",
+        "extractor",
+    ):
         assert col in rows[0]
     # piped output defaults to CSV; DISCOURSE_DB is honoured
     out2 = run_cli("docs", env={"DISCOURSE_DB": str(db)}, check=0).stdout
@@ -182,11 +199,24 @@ def test_stdin_paths(tmp_path):
 def test_sigkill_midway_then_rerun_completes(tmp_path):
     db = tmp_path / "c.db"
     demo = ROOT / "corpora" / "demo"
-    total = sum(1 for _ in demo.rglob("*") if _.is_file() and _.suffix in (".md", ".pdf")
-                and _.parent != demo)
+    total = sum(1 for _ in demo.rglob("*") if _.is_file() and _.suffix in (".md", ".pdf") and _.parent != demo)
     env = dict(os.environ)
-    proc = subprocess.Popen([str(BIN), "ingest", str(demo / "government"), str(demo / "lay"), "--manifest", str(demo / "MANIFEST.csv"),
-                             "--jobs", "1", "--db", str(db)], stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [
+            str(BIN),
+            "ingest",
+            str(demo / "government"),
+            str(demo / "lay"),
+            "--manifest",
+            str(demo / "MANIFEST.csv"),
+            "--jobs",
+            "1",
+            "--db",
+            str(db),
+        ],
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     deadline = time.time() + 120
     n = 0
     while time.time() < deadline:

@@ -25,17 +25,22 @@ from discourse.lexicon import (
 FIX = Path(__file__).resolve().parent / "fixtures" / "lexicons"
 
 FAMILIES = {
-    "transformation": ["co-production", "personalisation", "personal-budgets",
-                       "direct-payments", "self-directed-support"],
+    "transformation": [
+        "co-production",
+        "personalisation",
+        "personal-budgets",
+        "direct-payments",
+        "self-directed-support",
+    ],
     "civic": ["big-society", "active-citizenship", "community-capacity"],
-    "participation": ["user-involvement", "participation", "empowerment",
-                      "partnership", "choice-and-control"],
+    "participation": ["user-involvement", "participation", "empowerment", "partnership", "choice-and-control"],
 }
 
 ERROR_RE = re.compile(r"^(?P<file>.+):(?P<line>\d+): (?P<reason>.+)$")
 
 
 # ------------------------------------------------------------ default lexicon
+
 
 def test_default_lexicon_loads_with_the_documented_concepts():
     lex = load_lexicon()
@@ -76,7 +81,7 @@ def test_default_hash_is_stable_when_copied(tmp_path):
 
 def test_minimal_lexicon_defaults():
     lex = load_lexicon(FIX / "minimal.yaml")
-    assert lex.name == "minimal"          # the file stem
+    assert lex.name == "minimal"  # the file stem
     assert lex.version == 1
     (c,) = lex.concepts
     assert (c.id, c.label, c.family, c.description) == ("thing", "thing", DEFAULT_FAMILY, "")
@@ -99,6 +104,7 @@ def test_expand_variants_shows_joins_inflections_and_wildcards():
 
 # ------------------------------------------------------------- broken files
 
+
 def _errors(name):
     errs = check_lexicon(FIX / name)
     for e in errs:
@@ -108,13 +114,16 @@ def _errors(name):
     return [(int(ERROR_RE.match(e)["line"]), ERROR_RE.match(e)["reason"]) for e in errs]
 
 
-@pytest.mark.parametrize("name, line, words", [
-    ("broken_yaml.yaml", 9, ["invalid YAML", "line 8"]),
-    ("no_terms.yaml", 5, ["'empty'", "no terms"]),
-    ("duplicate_id.yaml", 5, ["duplicate concept id 'partnership'", "line 3"]),
-    ("bad_pattern.yaml", 6, ["bad pattern", "no MATCH"]),
-    ("unknown_key.yaml", 5, ["unknown key 'exlude'"]),
-])
+@pytest.mark.parametrize(
+    "name, line, words",
+    [
+        ("broken_yaml.yaml", 9, ["invalid YAML", "line 8"]),
+        ("no_terms.yaml", 5, ["'empty'", "no terms"]),
+        ("duplicate_id.yaml", 5, ["duplicate concept id 'partnership'", "line 3"]),
+        ("bad_pattern.yaml", 6, ["bad pattern", "no MATCH"]),
+        ("unknown_key.yaml", 5, ["unknown key 'exlude'"]),
+    ],
+)
 def test_each_broken_file_reports_file_line_reason(name, line, words):
     errs = _errors(name)
     assert len(errs) == 1, errs
@@ -162,17 +171,17 @@ def test_type_errors_are_reported(tmp_path):
     f.write_text(
         "concepts:\n"
         "  - id: a\n"
-        "    terms: thing\n"             # 3: not a list
-        "  - id: 'b c'\n"                # 4: bad id
+        "    terms: thing\n"  # 3: not a list
+        "  - id: 'b c'\n"  # 4: bad id
         "    terms: [x]\n"
         "  - id: d\n"
         "    terms:\n"
         "      - {phrase: x, lemma: y}\n"  # 8: both
         "      - {phrase: z, match_case: maybe}\n"  # 9
-        "      - 'what?'\n"              # 10: bad character
-        "    sources: just one\n"        # 11: not a list
+        "      - 'what?'\n"  # 10: bad character
+        "    sources: just one\n"  # 11: not a list
         "    exclude:\n"
-        "      - radio MATCH\n"          # 13: not a mapping
+        "      - radio MATCH\n"  # 13: not a mapping
         "      - {pattern: 'radio MATCH', scope: page}\n"  # 14: bad scope
     )
     errs = dict((int(ERROR_RE.match(e)["line"]), e) for e in check_lexicon(f))
@@ -188,26 +197,29 @@ def test_type_errors_are_reported(tmp_path):
 
 def test_same_variant_in_two_concepts_is_an_error(tmp_path):
     f = tmp_path / "shared.yaml"
-    f.write_text("concepts:\n  - id: a\n    terms: [direct payments]\n"
-                 "  - id: b\n    terms: [direct-payments]\n")
+    f.write_text("concepts:\n  - id: a\n    terms: [direct payments]\n  - id: b\n    terms: [direct-payments]\n")
     (err,) = check_lexicon(f)
     assert err.startswith(f"{f}:5: concept 'b'") and "concept 'a'" in err
 
 
 # ------------------------------------------------------------------- terms
 
+
 def test_compile_term_alternation_optional_word_and_lemma():
     v, w = compile_term("capacity of (the|local|) community")
-    assert v == (("capacity", "of", "the", "community"), ("capacity", "of", "local", "community"),
-                 ("capacity", "of", "community"))
+    assert v == (
+        ("capacity", "of", "the", "community"),
+        ("capacity", "of", "local", "community"),
+        ("capacity", "of", "community"),
+    )
     v, _ = compile_term("co-produce", lemma=True)
     assert {("co", "produce"), ("co", "produces"), ("co", "produced"), ("co", "producing")} <= set(v)
     v, w = compile_term("co-produc*")
     assert v == (("co", "produc*"),) and w == ("co-produc*",)
-    v, _ = compile_term("Co\u2011Production")     # U+2011 splits like a hyphen
+    v, _ = compile_term("Co\u2011Production")  # U+2011 splits like a hyphen
     assert v == (("co", "production"),)
     with pytest.raises(ValueError):
-        compile_term("co-pr*")                    # prefix too short
+        compile_term("co-pr*")  # prefix too short
     with pytest.raises(ValueError):
         compile_term("co-*production")
 

@@ -22,20 +22,24 @@ def holds(pattern: str, before: str = "", after: str = "", match: str = "partner
 
 # ------------------------------------------------------------------ compiling
 
-@pytest.mark.parametrize("text, reason", [
-    ("radio", "no MATCH"),
-    ("MATCH", "nothing but MATCH"),
-    ("{0,3} MATCH", "only gaps"),
-    ("radio {0,99} MATCH", "wider than"),
-    ("radio {a} MATCH", "bad gap"),
-    ("(radio|tv MATCH", "unbalanced"),
-    ("radio|tv MATCH", "outside a group"),
-    ("() MATCH", "empty group"),
-    ("MATCHING radio", "unknown keyword"),
-    ("(MATCH|radio)", "inside a group"),
-    ("lemma: MATCH", "bad lemma word"),
-    ("* MATCH", "bare '*'"),
-])
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("radio", "no MATCH"),
+        ("MATCH", "nothing but MATCH"),
+        ("{0,3} MATCH", "only gaps"),
+        ("radio {0,99} MATCH", "wider than"),
+        ("radio {a} MATCH", "bad gap"),
+        ("(radio|tv MATCH", "unbalanced"),
+        ("radio|tv MATCH", "outside a group"),
+        ("() MATCH", "empty group"),
+        ("MATCHING radio", "unknown keyword"),
+        ("(MATCH|radio)", "inside a group"),
+        ("lemma: MATCH", "bad lemma word"),
+        ("* MATCH", "bare '*'"),
+    ],
+)
 def test_bad_patterns(text, reason):
     with pytest.raises(ValueError, match=re.escape(reason)):
         compile_pattern(text)
@@ -45,7 +49,7 @@ def test_pattern_structure():
     p = compile_pattern("(film|radio station) {0,3} MATCH:cap lemma:trust CAP")
     assert p.match_cap
     assert len(p.before) == 2 and len(p.after) == 2
-    assert p.rbefore[0] == p.before[1]            # nearest element first
+    assert p.rbefore[0] == p.before[1]  # nearest element first
     assert compile_pattern("public-private MATCH").before[0].options[0][1].value == frozenset({"private"})
 
 
@@ -62,10 +66,11 @@ def test_compiled_elements_and_scope():
 
 # ------------------------------------------------------------------ worked examples
 
+
 def test_a_pattern_that_holds_and_one_that_does_not():
     assert holds("civil MATCH", before="a civil")
-    assert not holds("civil MATCH", before="civil and")           # must end right before the match
-    assert not holds("civil MATCH", after="civil")                # wrong side
+    assert not holds("civil MATCH", before="civil and")  # must end right before the match
+    assert not holds("civil MATCH", after="civil")  # wrong side
     assert holds("MATCH with", after="with the council")
     assert not holds("MATCH with", after="between the council")
 
@@ -84,10 +89,10 @@ def test_alternation_of_words_phrases_and_nothing():
     p = "(film|radio station|bbc) MATCH"
     assert holds(p, before="a film")
     assert holds(p, before="the radio station")
-    assert holds(p, before="BBC")                                  # case-insensitive
-    assert not holds(p, before="the radio")                       # "radio station" needs both words
+    assert holds(p, before="BBC")  # case-insensitive
+    assert not holds(p, before="the radio")  # "radio station" needs both words
     assert holds("MATCH (the|) board", after="the board")
-    assert holds("MATCH (the|) board", after="board")             # empty alternative: optional
+    assert holds("MATCH (the|) board", after="board")  # empty alternative: optional
     assert not holds("MATCH (the|) board", after="a board")
 
 
@@ -130,6 +135,7 @@ def test_sentence_scope_stops_at_the_sentence_and_text_scope_does_not(nlp, tmp_p
 
 # ------------------------------------------------------------------ errors in a file
 
+
 def test_a_bad_pattern_in_a_file_names_its_line(tmp_path):
     f = tmp_path / "lex.yaml"
     f.write_text(
@@ -137,10 +143,10 @@ def test_a_bad_pattern_in_a_file_names_its_line(tmp_path):
         "  - id: partnership\n"
         "    terms:\n"
         "      - phrase: partnership\n"
-        "        context: \"MATCH {0,2} (with|between\"\n"     # 5
+        '        context: "MATCH {0,2} (with|between"\n'  # 5
         "    exclude:\n"
         "      - pattern: civil MATCH\n"
-        "      - pattern: \"radio {5,2} MATCH\"\n"             # 8
+        '      - pattern: "radio {5,2} MATCH"\n'  # 8
     )
     assert check_lexicon(f) == [
         f"{f}:5: concept 'partnership': context: bad pattern 'MATCH {{0,2}} (with|between': unbalanced '('",

@@ -43,9 +43,7 @@ def _fixture_pages(name: str) -> list[str]:
 
 def _clean(pages: list[str]) -> list[str]:
     """The per-page character steps of normalise_pages."""
-    return [
-        fold_whitespace(remove_dot_leaders(strip_invisible(map_hyphens(nfkc(p))))) for p in pages
-    ]
+    return [fold_whitespace(remove_dot_leaders(strip_invisible(map_hyphens(nfkc(p))))) for p in pages]
 
 
 def _page_texts(norm) -> list[str]:
@@ -131,9 +129,7 @@ def test_strip_invisible_control_chars():
     snippet = "a. Introduction\n3.1.\t\x07It is almost impossible to ascertain"
     assert strip_invisible(snippet) == "a. Introduction\n3.1.\tIt is almost impossible to ascertain"
     # Form feed (pdftotext page break), CR LF and CR become line breaks.
-    assert strip_invisible("Volume 1\fThe Human Impact\r\nline\rnext") == (
-        "Volume 1\nThe Human Impact\nline\nnext"
-    )
+    assert strip_invisible("Volume 1\fThe Human Impact\r\nline\rnext") == ("Volume 1\nThe Human Impact\nline\nnext")
     # U+FFFD is not invisible: it stays for the quality figures.
     assert strip_invisible("the new Parliament\ufffd") == "the new Parliament\ufffd"
 
@@ -166,9 +162,7 @@ def test_remove_dot_leaders_dots():
         "Background to this document ...................................."
         "................................................. 6 \n"
     )
-    assert fold_whitespace(remove_dot_leaders(waspi)) == (
-        "Contents\n\nSummary 4\n\nBackground to this document 6"
-    )
+    assert fold_whitespace(remove_dot_leaders(waspi)) == ("Contents\n\nSummary 4\n\nBackground to this document 6")
     covid = "Ministerial Foreword ..................................................... 5 \n"
     assert fold_whitespace(remove_dot_leaders(covid)) == "Ministerial Foreword 5"
 
@@ -178,13 +172,11 @@ def test_remove_dot_leaders_fffd_runs():
     # quoted as short snippets only, the file is not redistributable.
     contents = (
         "Contents\n❱   Foreword " + "\ufffd" * 190 + "3\n"
-        "❱   Bold actions to deliver a secure future for our country and for your family "
-        + "\ufffd" * 19 + "4\n"
+        "❱   Bold actions to deliver a secure future for our country and for your family " + "\ufffd" * 19 + "4\n"
     )
     out = fold_whitespace(remove_dot_leaders(contents))
     assert out == (
-        "Contents\n❱ Foreword 3\n"
-        "❱ Bold actions to deliver a secure future for our country and for your family 4"
+        "Contents\n❱ Foreword 3\n❱ Bold actions to deliver a secure future for our country and for your family 4"
     )
     # An isolated U+FFFD is an unmapped full stop: kept.
     body = "event of the new Parliament\ufffd\n\nBacking business to invest,"
@@ -231,9 +223,7 @@ def test_fold_whitespace_tabs_nbsp_blank_lines():
     hmrc = "The\xa0main\xa0findings\xa0of\xa0the\xa0study\xa0are:\xa0\xa0\n\n  Agents\xa0reported"
     assert fold_whitespace(hmrc) == "The main findings of the study are:\n\nAgents reported"
     # UK-Covid-19-Inquiry-Module-1-Recomm.pdf p71: em space inside a heading
-    assert fold_whitespace("Chapter 3: \u2003\nThe assessment of\xa0risk\n") == (
-        "Chapter 3:\nThe assessment of risk"
-    )
+    assert fold_whitespace("Chapter 3: \u2003\nThe assessment of\xa0risk\n") == ("Chapter 3:\nThe assessment of risk")
     assert fold_whitespace("a\fb\r\nc") == "a\nb\nc"
     assert fold_whitespace("") == ""
 
@@ -332,9 +322,7 @@ def test_repair_split_word_from_dictionary(words):
     assert out == "whether the phrase should be confined to the constituent departments of central government"
     assert (joined, kept) == (1, 0)
     # The brief's example: neither "produc" nor "tion" is a word
-    assert repair_line_hyphens("the produc-\ntion of blood products", words)[0] == (
-        "the production of blood products"
-    )
+    assert repair_line_hyphens("the produc-\ntion of blood products", words)[0] == ("the production of blood products")
 
 
 def test_repair_keeps_real_compounds(words):

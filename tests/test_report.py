@@ -66,16 +66,38 @@ def test_keyness_worked_example(tmp_path, lexicon):
         (tmp_path / group).mkdir()
         (tmp_path / group / f"{group}.txt").write_text(_doc(n, words))
     db = tmp_path / "c.db"
-    run_cli("ingest", tmp_path / "government", "--source-type", "government", "--date", "2014", "-j", "1", db=db, check=0)
+    run_cli(
+        "ingest", tmp_path / "government", "--source-type", "government", "--date", "2014", "-j", "1", db=db, check=0
+    )
     run_cli("ingest", tmp_path / "lay", "--source-type", "lay", "--date", "2014", "-j", "1", db=db, check=0)
     out = run_cli("report", "keyness", "--period", "all", "--lexicon", lexicon, "-f", "csv", db=db, check=0)
     rows = _csv(out.stdout)
-    assert list(rows[0].keys()) == ["concept", "source_type", "period", "reference", "count_a", "words_a", "docs_a",
-                                    "count_b", "words_b", "docs_b", "g2", "p_value", "q_value", "log_ratio",
-                                    "pct_diff"]
+    assert list(rows[0].keys()) == [
+        "concept",
+        "source_type",
+        "period",
+        "reference",
+        "count_a",
+        "words_a",
+        "docs_a",
+        "count_b",
+        "words_b",
+        "docs_b",
+        "g2",
+        "p_value",
+        "q_value",
+        "log_ratio",
+        "pct_diff",
+    ]
     (r,) = [r for r in rows if r["concept"] == "co-production"]
     assert (r["source_type"], r["reference"], r["count_a"], r["words_a"], r["count_b"], r["words_b"]) == (
-        "lay", "government", "3", "2000", "12", "1000")
+        "lay",
+        "government",
+        "3",
+        "2000",
+        "12",
+        "1000",
+    )
     assert float(r["g2"]) == pytest.approx(13.7874, abs=1e-4)
     assert float(r["log_ratio"]) == pytest.approx(-3.0, abs=1e-4)
     # below --min-count the statistics are blank, with a note on stderr
@@ -95,8 +117,19 @@ def test_trend_worked_example_and_reproducible_all(tmp_path, lexicon):
     out = run_cli("report", "trend", "--lexicon", lexicon, "-f", "csv", db=db, check=0)
     rows = {r["concept"]: r for r in _csv(out.stdout)}
     r = rows["co-production"]
-    assert list(r) == ["concept", "source_type", "n_periods", "docs", "words", "mk_s", "mk_z", "mk_p", "min_p",
-                       "kendall_tau", "sen_slope"]
+    assert list(r) == [
+        "concept",
+        "source_type",
+        "n_periods",
+        "docs",
+        "words",
+        "mk_s",
+        "mk_z",
+        "mk_p",
+        "min_p",
+        "kendall_tau",
+        "sen_slope",
+    ]
     assert int(r["n_periods"]) == 6 and float(r["mk_s"]) == 13
     assert int(r["docs"]) == 6 and int(r["words"]) == 600_000
     # 6 periods: S_max = 15, Var = 6*5*17/18 = 28.33, Z = 14/5.323 = 2.630, p = 0.00853

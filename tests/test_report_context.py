@@ -55,8 +55,12 @@ def _lexicon(tmp_path, text):
 def _g2(o11, o12, o21, o22):
     """Dunning's G² of a 2x2 table, written out independently of discourse.measures."""
     n = o11 + o12 + o21 + o22
-    cells = ((o11, o11 + o12, o11 + o21), (o12, o11 + o12, o12 + o22),
-             (o21, o21 + o22, o11 + o21), (o22, o21 + o22, o12 + o22))
+    cells = (
+        (o11, o11 + o12, o11 + o21),
+        (o12, o11 + o12, o12 + o22),
+        (o21, o21 + o22, o11 + o21),
+        (o22, o21 + o22, o12 + o22),
+    )
     return 2 * sum(o * math.log(o * n / (r * c)) for o, r, c in cells if o)
 
 
@@ -74,11 +78,26 @@ def test_collocates_worked_example(tmp_path):
     d2 = "widget quax widget frob " + "snark " * 6
     db = _store(tmp_path, {"government": {"d1.txt": d1, "d2.txt": d2.strip(), "d3.txt": "plonk " * 100}})
     lex = _lexicon(tmp_path, WIDGET)
-    out = run_cli("report", "collocates", "--period", "all", "--min-count", "2", "--lexicon", lex, "-f", "csv",
-                  db=db, check=0)
+    out = run_cli(
+        "report", "collocates", "--period", "all", "--min-count", "2", "--lexicon", lex, "-f", "csv", db=db, check=0
+    )
     rows = _csv(out.stdout)
-    assert list(rows[0]) == ["concept", "source_type", "period", "docs", "words", "mentions", "collocate", "observed", "expected", "mi", "mi3",
-                             "t", "logdice", "ll"]
+    assert list(rows[0]) == [
+        "concept",
+        "source_type",
+        "period",
+        "docs",
+        "words",
+        "mentions",
+        "collocate",
+        "observed",
+        "expected",
+        "mi",
+        "mi3",
+        "t",
+        "logdice",
+        "ll",
+    ]
     got = {r["collocate"]: r for r in rows}
     f_coll = {"snark": 16, "quax": 3, "frob": 3, "zib": 2, "blorp": 2}
     observed = {"snark": 11, "quax": 3, "frob": 3, "zib": 2, "blorp": 2}
@@ -90,8 +109,7 @@ def test_collocates_worked_example(tmp_path):
         assert float(r["observed"]) == o
         assert float(r["expected"]) == pytest.approx(4 * f_coll[coll] * 10 / n, abs=1e-6)
         assert float(r["mi"]) == pytest.approx(math.log2(o / (4 * f_coll[coll] * 10 / n)), abs=1e-5)
-        assert float(r["ll"]) == pytest.approx(_g2(o, r1 - o, f_coll[coll] - o, n - r1 - f_coll[coll] + o),
-                                               abs=1e-5)
+        assert float(r["ll"]) == pytest.approx(_g2(o, r1 - o, f_coll[coll] - o, n - r1 - f_coll[coll] + o), abs=1e-5)
     # strongest (by ll) first
     lls = [float(r["ll"]) for r in rows]
     assert lls == sorted(lls, reverse=True)
@@ -101,14 +119,31 @@ def test_ambiguity_worked_example(tmp_path):
     # government: widget, widget, gadget, Widget (folds to widget) -> 4 mentions, 2 variants,
     #   variant entropy H(3/4, 1/4) = 0.811278 bits. lay: gadget, gadget, widget, widget -> H = 1 bit.
     # other: 1 mention, below --min-count 2, so its entropies are blank (and a note says so).
-    db = _store(tmp_path, {
-        "government": {"g1.txt": "widget alpha beta gamma widget delta", "g2.txt": "gadget alpha Widget epsilon"},
-        "lay": {"l1.txt": "gadget alpha gadget zeta widget eta widget"},
-        "other": {"o1.txt": "widget alpha beta"},
-    })
+    db = _store(
+        tmp_path,
+        {
+            "government": {"g1.txt": "widget alpha beta gamma widget delta", "g2.txt": "gadget alpha Widget epsilon"},
+            "lay": {"l1.txt": "gadget alpha gadget zeta widget eta widget"},
+            "other": {"o1.txt": "widget alpha beta"},
+        },
+    )
     lex = _lexicon(tmp_path, DEVICE)
-    out = run_cli("report", "ambiguity", "--period", "all", "--min-count", "2", "--sample-k", "10",
-                  "--lexicon", lex, "-f", "csv", db=db, check=0)
+    out = run_cli(
+        "report",
+        "ambiguity",
+        "--period",
+        "all",
+        "--min-count",
+        "2",
+        "--sample-k",
+        "10",
+        "--lexicon",
+        lex,
+        "-f",
+        "csv",
+        db=db,
+        check=0,
+    )
     rows = {r["source_type"]: r for r in _csv(out.stdout)}
     gov, lay, other = rows["government"], rows["lay"], rows["other"]
     assert (gov["mentions"], gov["variants"], gov["sample_k"]) == ("4", "2", "4")  # fewer than --sample-k: all 4
@@ -122,8 +157,22 @@ def test_ambiguity_worked_example(tmp_path):
     assert (other["mentions"], other["variants"], other["sample_k"], other["variant_entropy"]) == ("1", "1", "", "")
     assert "ambiguity: entropies, apd and jsd blank in 1 row(s)" in out.stderr
     # with --sample-k 2: 200 subsamples of 2 mentions; apd is filled and lies within its interval
-    out = run_cli("report", "ambiguity", "--period", "all", "--min-count", "2", "--sample-k", "2",
-                  "--lexicon", lex, "-f", "csv", db=db, check=0)
+    out = run_cli(
+        "report",
+        "ambiguity",
+        "--period",
+        "all",
+        "--min-count",
+        "2",
+        "--sample-k",
+        "2",
+        "--lexicon",
+        lex,
+        "-f",
+        "csv",
+        db=db,
+        check=0,
+    )
     gov = {r["source_type"]: r for r in _csv(out.stdout)}["government"]
     assert gov["sample_k"] == "2"
     assert float(gov["apd_low"]) <= float(gov["apd"]) <= float(gov["apd_high"])

@@ -11,25 +11,36 @@ CONCEPTS = ["a", "b", "c"]
 
 def _docs():
     # store order; cells: (gov, 2010) = d1, d3; (gov, 2009) = d2; (lay, 2010) = d4
-    return [Doc("d1", 100, ("gov",), "2010", 2010), Doc("d2", 50, ("gov",), "2009", 2009),
-            Doc("d3", 10, ("gov",), "2010", 2010), Doc("d4", 7, ("lay",), "2010", 2010)]
+    return [
+        Doc("d1", 100, ("gov",), "2010", 2010),
+        Doc("d2", 50, ("gov",), "2009", 2009),
+        Doc("d3", 10, ("gov",), "2010", 2010),
+        Doc("d4", 7, ("lay",), "2010", 2010),
+    ]
 
 
 def test_count_matrix_and_cells():
-    counts = [("d1", "a", 3), ("d1", "c", 1), ("d3", "a", 2), ("d4", "b", 5),
-              ("d9", "a", 8),   # a document outside the selection: ignored
-              ("d2", "z", 4)]   # a concept not in the lexicon: ignored
+    counts = [
+        ("d1", "a", 3),
+        ("d1", "c", 1),
+        ("d3", "a", 2),
+        ("d4", "b", 5),
+        ("d9", "a", 8),  # a document outside the selection: ignored
+        ("d2", "z", 4),
+    ]  # a concept not in the lexicon: ignored
     g = group(("source_type",), CONCEPTS, _docs(), counts)
     assert g.counts.tolist() == [[3, 0, 1], [0, 0, 0], [2, 0, 0], [0, 5, 0]]
     # cells by --by values, then period start
     assert [(c.by, c.period, c.docs.tolist()) for c in g.cells] == [
-        (("gov",), "2009", [1]), (("gov",), "2010", [0, 2]), (("lay",), "2010", [3])]
+        (("gov",), "2009", [1]),
+        (("gov",), "2010", [0, 2]),
+        (("lay",), "2010", [3]),
+    ]
     assert g.cell_of.tolist() == [1, 0, 1, 2]
     assert g.cell_counts().tolist() == [[0, 0, 0], [5, 0, 1], [0, 5, 0]]
     assert g.cell_words().tolist() == [50, 110, 7]
     assert g.index[(("lay",), "2010")] == 2 and g.row_of["d3"] == 2
-    assert g.row("a", ("gov",), "2010", count=5) == {"concept": "a", "source_type": "gov", "period": "2010",
-                                                     "count": 5}
+    assert g.row("a", ("gov",), "2010", count=5) == {"concept": "a", "source_type": "gov", "period": "2010", "count": 5}
     assert g.row("a", ("gov",), None, n=1) == {"concept": "a", "source_type": "gov", "n": 1}
 
 
@@ -40,8 +51,11 @@ def test_empty_selection():
 
 
 def test_cells_sort_by_period_start_not_label():
-    docs = [Doc("x", 1, ("g",), "2010-2014", 2010), Doc("y", 1, ("g",), "all", None),
-            Doc("z", 1, ("g",), "2005-2009", 2005)]
+    docs = [
+        Doc("x", 1, ("g",), "2010-2014", 2010),
+        Doc("y", 1, ("g",), "all", None),
+        Doc("z", 1, ("g",), "2005-2009", 2005),
+    ]
     g = group(("k",), CONCEPTS, docs, [])
     assert [c.period for c in g.cells] == ["all", "2005-2009", "2010-2014"]
     assert isinstance(g.cells[0].docs, np.ndarray)

@@ -11,11 +11,14 @@ from discourse.store import Store
 
 from .test_report import LEXICON, _doc
 
-LEX3 = LEXICON + """\
+LEX3 = (
+    LEXICON
+    + """\
   - id: big-society
     family: rhetoric
     terms: [big society]
 """
+)
 
 
 @pytest.fixture()
@@ -51,15 +54,21 @@ def test_prominence_intervals_are_seeded_and_widen_with_one_dominant_document(tm
     docs += [("lay", "lumpy0.txt", _doc(51, 1000), "lay", 2021)]
     docs += [("lay", f"lumpy{i}.txt", _u(_doc(1, 1000), 10 + i), "lay", 2021) for i in range(1, 10)]
     with _store(tmp_path, docs) as store:
-        rows = {r["period"]: r for r in _rows(store, lex, "prominence", period="year", seed=3)
-                if r["concept"] == "co-production"}
-        again = {r["period"]: r for r in _rows(store, lex, "prominence", period="year", seed=3)
-                 if r["concept"] == "co-production"}
+        rows = {
+            r["period"]: r
+            for r in _rows(store, lex, "prominence", period="year", seed=3)
+            if r["concept"] == "co-production"
+        }
+        again = {
+            r["period"]: r
+            for r in _rows(store, lex, "prominence", period="year", seed=3)
+            if r["concept"] == "co-production"
+        }
         other = _rows(store, lex, "prominence", period="year", seed=4)
         off = _rows(store, lex, "prominence", period="year", bootstrap=0)
     even, lumpy = rows["2020"], rows["2021"]
     assert even["per_10k"] == lumpy["per_10k"] == pytest.approx(60.0, rel=1e-3)  # 60 / 10,000 words
-    assert even["per_10k_high"] - even["per_10k_low"] < 1e-9   # every document identical: no spread
+    assert even["per_10k_high"] - even["per_10k_low"] < 1e-9  # every document identical: no spread
     assert lumpy["per_10k_low"] < 30 and lumpy["per_10k_high"] > 100
     assert rows == again
     assert [r["per_10k_low"] for r in other] != [r["per_10k_low"] for r in rows.values()]
@@ -69,20 +78,23 @@ def test_prominence_intervals_are_seeded_and_widen_with_one_dominant_document(tm
 
 
 def test_share_of_voice_0_over_0_is_blank(tmp_path, lex):
-    with _store(tmp_path, [("g", "a.txt", _doc(3, 100), "government", 2020),
-                           ("g", "b.txt", _doc(1, 100), "government", 2020)]) as store:
+    with _store(
+        tmp_path, [("g", "a.txt", _doc(3, 100), "government", 2020), ("g", "b.txt", _doc(1, 100), "government", 2020)]
+    ) as store:
         rows = {r["concept"]: r for r in _rows(store, lex, "prominence", period="all")}
     assert rows["co-production"]["share_of_voice"] == 1.0
-    assert rows["personal-budgets"]["share_of_voice"] == 0.0   # 0 of 4: a real zero
-    assert rows["big-society"]["share_of_voice"] is None        # 0 of 0: blank
+    assert rows["personal-budgets"]["share_of_voice"] == 0.0  # 0 of 4: a real zero
+    assert rows["big-society"]["share_of_voice"] is None  # 0 of 0: blank
     assert rows["big-society"]["per_10k_low"] is None
 
 
 def test_keyness_zero_on_each_side_and_tiny_p(tmp_path, lex):
     # a: party, 0 co-production in 1,000 words; b: government, 5 in 12,000 words.
-    docs = [("p", "p.txt", _doc(0, 1000) + "big society " * 200, "party", 2020),
-            ("g", "g.txt", _doc(5, 12_000, filler="care") + "personal budget " * 300, "government", 2020),
-            ("l", "l.txt", _doc(40, 2000), "lay", 2020)]
+    docs = [
+        ("p", "p.txt", _doc(0, 1000) + "big society " * 200, "party", 2020),
+        ("g", "g.txt", _doc(5, 12_000, filler="care") + "personal budget " * 300, "government", 2020),
+        ("l", "l.txt", _doc(40, 2000), "lay", 2020),
+    ]
     with _store(tmp_path, docs) as store:
         rows = _rows(store, lex, "keyness", period="all", min_count=1)
         n_notes = build_report(store, lex, ReportOptions(period="all", min_count=1))
@@ -90,7 +102,7 @@ def test_keyness_zero_on_each_side_and_tiny_p(tmp_path, lex):
     r = {(x["source_type"], x["concept"]): x for x in rows}
     party_cp = r[("party", "co-production")]
     assert party_cp["count_a"] == 0 and party_cp["count_b"] == 5
-    assert party_cp["log_ratio"] < 0 and -100 < party_cp["pct_diff"] < 0   # never the opposite sign
+    assert party_cp["log_ratio"] < 0 and -100 < party_cp["pct_diff"] < 0  # never the opposite sign
     party_bs = r[("party", "big-society")]
     assert party_bs["count_b"] == 0 and party_bs["log_ratio"] > 0 and party_bs["pct_diff"] > 0
     lay_cp = r[("lay", "co-production")]

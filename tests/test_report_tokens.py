@@ -35,20 +35,24 @@ def test_words_and_character_spans(tokens):
 
 
 def test_span_by_characters():
-    w = DocWords(["a", "b", "c"], [0, 4, 8], [3, 7, 11])   # "aaa bbb ccc"
+    w = DocWords(["a", "b", "c"], [0, 4, 8], [3, 7, 11])  # "aaa bbb ccc"
     assert w.span(4, 7) == (1, 2)
     assert w.span(0, 11) == (0, 3)
-    assert w.span(3, 4) is None        # only the space between words
-    assert w.span(5, 9) == (1, 3)      # any overlap counts
+    assert w.span(3, 4) is None  # only the space between words
+    assert w.span(5, 9) == (1, 3)  # any overlap counts
     assert w.span(11, 12) is None
 
 
 def test_mentions_ignore_token_offsets(tokens):
     # (doc_id, concept, start_token, end_token, variant, start_char, end_char): the token offsets are
     # nonsense (as a --model tokenisation's would be for the stored tokens); the characters decide.
-    kept = [("d", "w", 0, 1, "widget", 16, 22), ("d", "w", 99, 100, "Widget", 31, 37),
-            ("d", "w", 2, 3, "widget", 53, 59), ("d", "p", 5, 6, "-", 8, 9),    # punctuation only: dropped
-            ("x", "w", 0, 1, "widget", 0, 6)]                                  # not selected: dropped
+    kept = [
+        ("d", "w", 0, 1, "widget", 16, 22),
+        ("d", "w", 99, 100, "Widget", 31, 37),
+        ("d", "w", 2, 3, "widget", 53, 59),
+        ("d", "p", 5, 6, "-", 8, 9),  # punctuation only: dropped
+        ("x", "w", 0, 1, "widget", 0, 6),
+    ]  # not selected: dropped
     got = tokens.mentions(kept, {"d"})
     assert got == {"w": [Mention("d", 3, 4, "widget"), Mention("d", 5, 6, "widget"), Mention("d", 9, 10, "widget")]}
 

@@ -49,8 +49,7 @@ def test_write_all(tmp_path, store_and_lexicon):
     assert any("trend: not written" in n for n in rep.notes)
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)  # no temporary files left
     rec = json.loads((out / "run.json").read_text())
-    assert rec["files"] == {f"{t}.csv": hashlib.sha256((out / f"{t}.csv").read_bytes()).hexdigest()
-                            for t in written}
+    assert rec["files"] == {f"{t}.csv": hashlib.sha256((out / f"{t}.csv").read_bytes()).hexdigest() for t in written}
     assert rec["parameters"] == {"period": "all", "seed": 0}
     ctx = rec["contexts"]
     assert (ctx["collocate_window"], ctx["context_window"], ctx["passage_words"]) == (5, 20, 40)

@@ -20,8 +20,19 @@ concepts:
     family: transformation
     terms: [personal budget]
 """
-SENSE_COLUMNS = ["concept", "sense_id", "size", "share", "label", "top_terms", "example_1", "example_2", "example_3",
-                 "by_share", "period_share"]
+SENSE_COLUMNS = [
+    "concept",
+    "sense_id",
+    "size",
+    "share",
+    "label",
+    "top_terms",
+    "example_1",
+    "example_2",
+    "example_3",
+    "by_share",
+    "period_share",
+]
 
 
 def _csv(text):
@@ -33,8 +44,9 @@ def store(tmp_path_factory):
     d = tmp_path_factory.mktemp("senses")
     (d / "lex.yaml").write_text(LEXICON)
     db = d / "c.db"
-    run_cli("ingest", MEANING / "lay", MEANING / "press", "--manifest", MEANING / "MANIFEST.csv", "-j", "1",
-            db=db, check=0)
+    run_cli(
+        "ingest", MEANING / "lay", MEANING / "press", "--manifest", MEANING / "MANIFEST.csv", "-j", "1", db=db, check=0
+    )
     return db, d / "lex.yaml"
 
 
@@ -51,8 +63,18 @@ def test_same_seed_same_bytes_and_every_mention_counted(store):
     rows = _csv(a.stdout)
     assert list(rows[0]) == SENSE_COLUMNS
     lines = _csv(_senses(store, "--seed", "3", "--period", "5-year", "--lines").stdout)
-    assert list(lines[0]) == ["concept", "sense_id", "mention_id", "doc_id", "date", "source_type", "page", "left",
-                              "match", "right"]
+    assert list(lines[0]) == [
+        "concept",
+        "sense_id",
+        "mention_id",
+        "doc_id",
+        "date",
+        "source_type",
+        "page",
+        "left",
+        "match",
+        "right",
+    ]
     # outliers are a row of their own, never dropped: sizes add up to every mention
     assert sum(int(r["size"]) for r in rows) == len(lines) == 48
     sizes = {r["sense_id"]: int(r["size"]) for r in rows}
@@ -77,7 +99,7 @@ def test_arts_coproductions_are_a_sense_of_their_own(store):
     assert json.loads(arts["by_share"]) == {"lay": 0.0, "press": 1.0}
     assert {"festival", "drama", "radio"} <= set(arts["top_terms"].split(", "))
     assert "[co-production]" in arts["example_1"] or "[co-produced]" in arts["example_1"]
-    assert len([r for r in rows if r["sense_id"] != "-1"]) >= 3   # public-service uses split further
+    assert len([r for r in rows if r["sense_id"] != "-1"]) >= 3  # public-service uses split further
 
 
 @pytest.mark.slow
@@ -95,9 +117,16 @@ def test_save_writes_safetensors_and_no_pickle(store, tmp_path):
     out = tmp_path / "run"
     p = _senses(store, "--seed", "2", "--save", out)
     files = sorted(str(f.relative_to(out)) for f in out.rglob("*") if f.is_file())
-    assert files == ["assignments.csv", "embedder.json", "model/config.json", "model/ctfidf.safetensors",
-                     "model/ctfidf_config.json", "model/topic_embeddings.safetensors", "model/topics.json",
-                     "params.json"]
+    assert files == [
+        "assignments.csv",
+        "embedder.json",
+        "model/config.json",
+        "model/ctfidf.safetensors",
+        "model/ctfidf_config.json",
+        "model/topic_embeddings.safetensors",
+        "model/topics.json",
+        "params.json",
+    ]
     for f in out.rglob("*"):
         if f.is_file():
             assert not f.read_bytes().startswith(b"\x80"), f"{f} looks like a pickle"
@@ -107,7 +136,7 @@ def test_save_writes_safetensors_and_no_pickle(store, tmp_path):
     assert json.loads((out / "embedder.json").read_text())["kind"] == "tfidf"
     assign = _csv((out / "assignments.csv").read_text())
     assert len(assign) == 48 and set(assign[0]) == {"mention_id", "doc_id", "sense_id"}
-    assert p.stdout == _senses(store, "--seed", "2").stdout   # saving changes nothing in the output
+    assert p.stdout == _senses(store, "--seed", "2").stdout  # saving changes nothing in the output
     # a directory holding only what --save writes is overwritten; anything else is refused
     _senses(store, "--seed", "2", "--save", out)
     (out / "notes.txt").write_text("mine")
@@ -127,8 +156,10 @@ def test_sentence_transformers_path_is_offline_only(store, tmp_path):
     model = tmp_path / "model"
     model.mkdir()
     p = _senses(store, "--embeddings", model, check=1)
-    assert p.stderr.splitlines() == [f"Error: --embeddings {model}: sentence-transformers is not installed",
-                                     "Hint: pip install sentence-transformers (or use --embeddings tfidf)"]
+    assert p.stderr.splitlines() == [
+        f"Error: --embeddings {model}: sentence-transformers is not installed",
+        "Hint: pip install sentence-transformers (or use --embeddings tfidf)",
+    ]
     p = _senses(store, "--embeddings", tmp_path / "missing", check=2)
     assert "expected 'tfidf' or a local sentence-transformers model directory" in p.stderr
 

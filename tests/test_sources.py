@@ -56,8 +56,28 @@ def test_parse_date_accepts(value, expected):
 
 @pytest.mark.parametrize(
     "value",
-    ["2011-13", "2011-02-30", "2011-00", "23 September 2013", "c. 2010", "May 2010", "", "   ",
-     "12345", "20141399", "2014-04-111", "2023-2030", "2011-133", None, True, 13, 2013.5, float("nan"), "xyz", ["2013"]],
+    [
+        "2011-13",
+        "2011-02-30",
+        "2011-00",
+        "23 September 2013",
+        "c. 2010",
+        "May 2010",
+        "",
+        "   ",
+        "12345",
+        "20141399",
+        "2014-04-111",
+        "2023-2030",
+        "2011-133",
+        None,
+        True,
+        13,
+        2013.5,
+        float("nan"),
+        "xyz",
+        ["2013"],
+    ],
 )
 def test_parse_date_rejects(value):
     assert parse_date(value) is None
@@ -136,13 +156,21 @@ def test_manifest_path_column_bom_all_quoted_case_insensitive(tmp_path):
     rows = read_manifest(str(m))
     ((key, row),) = rows.items()
     assert key == abs_path(str(tmp_path / "texts" / "2014-04-11_express_3198.txt"))
-    assert row == {"Title": "express article id 3198", "date": "2014-04-11", "year": "2014",
-                   "source_type": "press", "paper": "express"}
+    assert row == {
+        "Title": "express article id 3198",
+        "date": "2014-04-11",
+        "year": "2014",
+        "source_type": "press",
+        "paper": "express",
+    }
 
 
 def test_manifest_cp1252_semicolons_and_backslashes(tmp_path):
-    m = write(tmp_path / "m.csv", "file;title;year\ntexts\\UK_1945_Con.txt;Conservative Party – 1945 manifesto;1945\n",
-              encoding="cp1252")
+    m = write(
+        tmp_path / "m.csv",
+        "file;title;year\ntexts\\UK_1945_Con.txt;Conservative Party – 1945 manifesto;1945\n",
+        encoding="cp1252",
+    )
     rows = read_manifest(str(m))
     ((key, row),) = rows.items()
     assert key.endswith("/texts/UK_1945_Con.txt")
@@ -223,8 +251,9 @@ def test_discover_folder_recursive_hidden_and_manifest_skipped(tree):
 
 
 def test_discover_manifest_skipped_even_when_named(tree):
-    sources, _ = discover([str(tree / "MANIFEST.csv"), str(tree / "texts" / "a.txt")],
-                          manifest=str(tree / "MANIFEST.csv"))
+    sources, _ = discover(
+        [str(tree / "MANIFEST.csv"), str(tree / "texts" / "a.txt")], manifest=str(tree / "MANIFEST.csv")
+    )
     assert [os.path.basename(s.key) for s in sources] == ["a.txt"]
 
 
@@ -233,7 +262,10 @@ def test_discover_stdin_dedupe_and_missing(tree, monkeypatch):
     lines = ["texts/a.txt\n", "\n", "texts/sub\r\n", str(tree / "texts" / "a.txt") + "\n", "nope.txt\n"]
     sources, missing = discover(["-", "texts/b.md", "texts/a.txt"], stdin_lines=iter(lines))
     assert [os.path.relpath(s.key, abs_path(str(tree))) for s in sources] == [
-        "texts/a.txt", "texts/b.md", os.path.join("texts", "sub", "c.pdf")]
+        "texts/a.txt",
+        "texts/b.md",
+        os.path.join("texts", "sub", "c.pdf"),
+    ]
     assert missing == [("nope.txt", "no such file or directory")]
 
 
@@ -259,29 +291,51 @@ def test_discover_symlinked_folder_matches_manifest(tree, tmp_path):
 
 
 def resolve(path="/c/texts/UK_1945_Con.txt", manifest=None, front_matter=None, cli=None, embedded=None) -> Resolved:
-    return resolve_metadata(path=path, manifest=manifest or {}, front_matter=front_matter or {},
-                            cli=cli or {}, embedded=embedded or {})
+    return resolve_metadata(
+        path=path, manifest=manifest or {}, front_matter=front_matter or {}, cli=cli or {}, embedded=embedded or {}
+    )
 
 
 def test_precedence_manifest_first():
     r = resolve(
         manifest={"title": "Conservative Party 1945 manifesto", "year": "1945", "source_type": "party", "party": "Con"},
-        front_matter={"title": "FM title", "date": "1950-01-01", "source_type": "lay", "party": "Lab", "speakers": ["A"]},
+        front_matter={
+            "title": "FM title",
+            "date": "1950-01-01",
+            "source_type": "lay",
+            "party": "Lab",
+            "speakers": ["A"],
+        },
         cli={"title": "CLI", "date": "1960", "source_type": "press"},
         embedded={"title": "PDF", "date": "1970"},
     )
     assert (r.title, r.date, r.year, r.date_source, r.source_type) == (
-        "Conservative Party 1945 manifesto", "1945", 1945, "manifest", "party")
+        "Conservative Party 1945 manifesto",
+        "1945",
+        1945,
+        "manifest",
+        "party",
+    )
     assert r.metadata == {"party": "Con", "speakers": ["A"]}  # manifest wins a clash
     assert r.warnings == []
 
 
 def test_precedence_front_matter_then_cli_then_filename_then_embedded():
-    iriss = {"title": "Adult social care recruitment campaign", "date": "2020-03-10T08:40:20+00:00",
-             "draft": False, "categories": ["Adult social care"]}
-    r = resolve(path="/c/a.md", front_matter=iriss, cli={"date": "2001", "source_type": "lay"}, embedded={"date": "1999"})
+    iriss = {
+        "title": "Adult social care recruitment campaign",
+        "date": "2020-03-10T08:40:20+00:00",
+        "draft": False,
+        "categories": ["Adult social care"],
+    }
+    r = resolve(
+        path="/c/a.md", front_matter=iriss, cli={"date": "2001", "source_type": "lay"}, embedded={"date": "1999"}
+    )
     assert (r.title, r.date, r.date_source, r.source_type) == (
-        "Adult social care recruitment campaign", "2020-03-10", "front-matter", "lay")
+        "Adult social care recruitment campaign",
+        "2020-03-10",
+        "front-matter",
+        "lay",
+    )
     assert r.metadata == {"draft": False, "categories": ["Adult social care"]}
 
     r = resolve(path="/c/UK_1945_Con.txt", cli={"date": "2001-05"}, embedded={"date": "1999"})
@@ -309,8 +363,7 @@ def test_manifest_year_only_and_dates_with_notes():
 
 
 def test_unparseable_date_falls_back_to_year_of_same_layer():
-    r = resolve(path="/c/x.txt", manifest={"date": "23/09/2013", "year": "2013"},
-                front_matter={"date": "2020-01-01"})
+    r = resolve(path="/c/x.txt", manifest={"date": "23/09/2013", "year": "2013"}, front_matter={"date": "2020-01-01"})
     assert (r.date, r.date_source) == ("2013", "manifest")
     assert r.warnings == ["/c/x.txt: cannot parse date '23/09/2013' from manifest; using its year 2013"]
 
@@ -331,8 +384,11 @@ def test_date_and_year_disagree_warns():
 
 
 def test_front_matter_warnings_passed_on_and_metadata_jsonable():
-    r = resolve(path="/c/x.md", front_matter={"_warnings": ["front matter is not valid YAML (line 2: x); ignored"]},
-                manifest={"Title": "T", "Source_Type": "lay", "when": dt.date(2001, 1, 2), "n": "3"})
+    r = resolve(
+        path="/c/x.md",
+        front_matter={"_warnings": ["front matter is not valid YAML (line 2: x); ignored"]},
+        manifest={"Title": "T", "Source_Type": "lay", "when": dt.date(2001, 1, 2), "n": "3"},
+    )
     assert r.warnings == ["/c/x.md: front matter is not valid YAML (line 2: x); ignored"]
     assert (r.title, r.source_type) == ("T", "lay")  # reserved keys matched case-insensitively
     assert r.metadata == {"when": "2001-01-02", "n": "3"}

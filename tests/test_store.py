@@ -50,18 +50,43 @@ def test_failed_transaction_writes_nothing(tmp_path):
 
 # -- named queries: the store is the only owner of SQL ------------------------------------------
 
+
 def _doc(s, doc_id, *, path=None, source_type="lay", year=2020, pages=1, words=10, metadata=None):
-    row = {"doc_id": doc_id, "path": path or f"/c/{doc_id}.txt", "title": doc_id, "date": str(year) if year else None,
-           "year": year, "date_source": "cli" if year else "none", "source_type": source_type,
-           "metadata": metadata or {}, "extractor": "text", "extractor_version": "1", "pages": pages,
-           "words": words, "ws_words": words, "chars": 5 * words, "ingested_at": "2024-01-01T00:00:00Z"}
+    row = {
+        "doc_id": doc_id,
+        "path": path or f"/c/{doc_id}.txt",
+        "title": doc_id,
+        "date": str(year) if year else None,
+        "year": year,
+        "date_source": "cli" if year else "none",
+        "source_type": source_type,
+        "metadata": metadata or {},
+        "extractor": "text",
+        "extractor_version": "1",
+        "pages": pages,
+        "words": words,
+        "ws_words": words,
+        "chars": 5 * words,
+        "ingested_at": "2024-01-01T00:00:00Z",
+    }
     s.insert_document(row, "x " * words, [0], "nlp", words, b"")
 
 
 def _mention(doc_id, concept, start, *, variant="co-production", excluded=False, reason=None):
-    return MentionRow(doc_id=doc_id, concept=concept, variant=variant, start_char=start,
-                      end_char=start + len(variant), start_token=start // 2, end_token=start // 2 + 1, page=1,
-                      sent_start=0, sent_end=start + 40, excluded=excluded, exclude_reason=reason)
+    return MentionRow(
+        doc_id=doc_id,
+        concept=concept,
+        variant=variant,
+        start_char=start,
+        end_char=start + len(variant),
+        start_token=start // 2,
+        end_token=start // 2 + 1,
+        page=1,
+        sent_start=0,
+        sent_end=start + 40,
+        excluded=excluded,
+        exclude_reason=reason,
+    )
 
 
 @pytest.fixture
@@ -69,8 +94,16 @@ def store(tmp_path):
     with Store.open(tmp_path / "c.db") as s:
         with s.transaction():
             _doc(s, "d1", path="/c/b.txt", metadata={"corpus": "x", "region": "north"})
-            _doc(s, "d2", path="/c/a.txt", source_type="government", year=2010, pages=3, words=30,
-                 metadata={"corpus": "y", "tier": 1})
+            _doc(
+                s,
+                "d2",
+                path="/c/a.txt",
+                source_type="government",
+                year=2010,
+                pages=3,
+                words=30,
+                metadata={"corpus": "y", "tier": 1},
+            )
             _doc(s, "d3", source_type=None, year=None)
         yield s
 
@@ -80,12 +113,15 @@ def test_mentions_are_written_by_column_and_read_back(store):
     with store.transaction():
         store.register_lexicon("k", "lex", "1", "/lex.yaml", "{}")
         store.register_lexicon("k", "other", "2", "/other.yaml", "{}")  # the first registration is kept
-        store.insert_mentions("k", [
-            _mention("d2", "co-production", 50),
-            _mention("d1", "co-production", 30, variant="Co-Production"),
-            _mention("d1", "co-production", 10),
-            _mention("d1", "partnership", 20, variant="partnership", excluded=True, reason="a name"),
-        ])
+        store.insert_mentions(
+            "k",
+            [
+                _mention("d2", "co-production", 50),
+                _mention("d1", "co-production", 30, variant="Co-Production"),
+                _mention("d1", "co-production", 10),
+                _mention("d1", "partnership", 20, variant="partnership", excluded=True, reason="a name"),
+            ],
+        )
         store.record_mention_runs("k", [("d1", 3), ("d2", 1)])
     assert store.unmatched_documents("k") == ["d3"]
     assert store.unmatched_documents("other") == ["d1", "d2", "d3"]
@@ -96,16 +132,19 @@ def test_mentions_are_written_by_column_and_read_back(store):
         ("d2", "co-production", 25, 26, "co-production", 50, 63),
     ]
     assert sorted(store.attested_variants("k")) == [
-        ("co-production", "Co-Production", False, "d1"), ("co-production", "co-production", False, "d1"),
-        ("co-production", "co-production", False, "d2"), ("partnership", "partnership", True, "d1"),
+        ("co-production", "Co-Production", False, "d1"),
+        ("co-production", "co-production", False, "d1"),
+        ("co-production", "co-production", False, "d2"),
+        ("partnership", "partnership", True, "d1"),
     ]
     assert list(store.mention_counts("other")) == []
 
 
 def test_kwic_rows_join_documents_and_filter(store):
     with store.transaction():
-        store.insert_mentions("k", [_mention("d1", "c", 10), _mention("d2", "c", 5),
-                                    _mention("d1", "c", 2, excluded=True, reason="r")])
+        store.insert_mentions(
+            "k", [_mention("d1", "c", 10), _mention("d2", "c", 5), _mention("d1", "c", 2, excluded=True, reason="r")]
+        )
     rows = store.kwic_rows("k", "c")
     assert [(r["path"], r["start_char"]) for r in rows] == [("/c/a.txt", 5), ("/c/b.txt", 10)]
     assert rows[0]["source_type"] == "government" and rows[0]["year"] == 2010 and rows[0]["excluded"] == 0
@@ -143,15 +182,21 @@ def test_metadata_keys_cover_every_document(store):
         for i in range(10_050):
             store.conn.execute(
                 "INSERT INTO documents(doc_id,path,date_source,metadata,extractor,extractor_version,pages,words,"
-                "ws_words,chars,ingested_at) VALUES (?,?,'none','{}','t','1',1,1,1,1,'')", (f"e{i:05d}", f"/e/{i}"))
+                "ws_words,chars,ingested_at) VALUES (?,?,'none','{}','t','1',1,1,1,1,'')",
+                (f"e{i:05d}", f"/e/{i}"),
+            )
         _doc(s=store, doc_id="last", metadata={"late_key": "v"})
     assert store.metadata_keys() == {"corpus", "region", "tier", "late_key"}
 
 
 def test_ledger_keys_for_doc_and_rows_by_status(store):
     with store.transaction():
-        for key, status, doc in [("/c/b", "duplicate", "d1"), ("/c/a", "ingested", "d1"),
-                                 ("/c/c", "duplicate", "d1"), ("/c/x", "ingested", "d2")]:
+        for key, status, doc in [
+            ("/c/b", "duplicate", "d1"),
+            ("/c/a", "ingested", "d1"),
+            ("/c/c", "duplicate", "d1"),
+            ("/c/x", "ingested", "d2"),
+        ]:
             store.ledger_put(key, key, status, doc_id=doc)
     assert store.ledger_keys_for_doc("d1", "/c/a") == ["/c/b", "/c/c"]
     assert store.ledger_keys_for_doc("d1", "/c/none") == ["/c/a", "/c/b", "/c/c"]
@@ -170,14 +215,20 @@ def test_version_2_store_upgrades_in_place_to_mention_key(tmp_path):
         for stmt in _split_sql(script):
             con.execute(stmt)
     con.execute("PRAGMA user_version=2")
-    con.execute("INSERT INTO documents(doc_id,path,date_source,extractor,extractor_version,pages,words,ws_words,"
-                "chars,ingested_at) VALUES ('d1','/c/a','none','text','1',1,9,9,40,''), "
-                "('d2','/c/b','none','text','1',1,9,9,40,'')")
-    con.execute("INSERT INTO lexicons(lexicon_hash,name,version,path,content,created_at) "
-                "VALUES ('k','lex','1','/l.yaml','{}','')")
+    con.execute(
+        "INSERT INTO documents(doc_id,path,date_source,extractor,extractor_version,pages,words,ws_words,"
+        "chars,ingested_at) VALUES ('d1','/c/a','none','text','1',1,9,9,40,''), "
+        "('d2','/c/b','none','text','1',1,9,9,40,'')"
+    )
+    con.execute(
+        "INSERT INTO lexicons(lexicon_hash,name,version,path,content,created_at) "
+        "VALUES ('k','lex','1','/l.yaml','{}','')"
+    )
     con.execute("INSERT INTO mention_runs(lexicon_hash,doc_id,n) VALUES ('k','d1',2)")
-    con.execute("INSERT INTO mentions VALUES ('k','d1','c','co-production',10,23,2,5,1,0,40,0,NULL), "
-                "('k','d1','c','coproduction',30,42,7,8,1,0,40,1,'why')")
+    con.execute(
+        "INSERT INTO mentions VALUES ('k','d1','c','co-production',10,23,2,5,1,0,40,0,NULL), "
+        "('k','d1','c','coproduction',30,42,7,8,1,0,40,1,'why')"
+    )
     con.commit()
     con.close()
 
@@ -186,14 +237,20 @@ def test_version_2_store_upgrades_in_place_to_mention_key(tmp_path):
         for table in ("lexicons", "mention_runs", "mentions"):
             cols = [r[1] for r in s.conn.execute(f"PRAGMA table_info({table})")]
             assert "mention_key" in cols and "lexicon_hash" not in cols
-        indexed = {r[0]: r[1] for r in s.conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='mentions' AND sql IS NOT NULL")}
+        indexed = {
+            r[0]: r[1]
+            for r in s.conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type='index' AND tbl_name='mentions' AND sql IS NOT NULL"
+            )
+        }
         assert all("mention_key" in sql for sql in indexed.values()) and len(indexed) == 2
         assert s.unmatched_documents("k") == ["d2"]
         assert list(s.mention_counts("k")) == [("d1", "c", 1)]
         assert list(s.kept_mentions("k")) == [("d1", "c", 2, 5, "co-production", 10, 23)]
-        assert sorted(s.attested_variants("k")) == [("c", "co-production", False, "d1"),
-                                                     ("c", "coproduction", True, "d1")]
+        assert sorted(s.attested_variants("k")) == [
+            ("c", "co-production", False, "d1"),
+            ("c", "coproduction", True, "d1"),
+        ]
         with s.transaction():  # new rows go in under the renamed column, next to the old ones
             s.register_lexicon("k", "other", "2", "/x.yaml", "{}")
             s.insert_mentions("k", [MentionRow("d2", "c", "co-produced", 0, 11, 0, 1, 1, 0, 20, False, None)])

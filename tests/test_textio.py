@@ -60,12 +60,15 @@ def test_plain_utf8():
     assert decode_bytes(TEXT.encode("utf-8")) == (TEXT, "utf-8")
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"%PDF-1.7\n...", "looks like a PDF file"),
-    (b"\x89PNG\r\n\x1a\n....", "looks like a PNG image"),
-    (b"abc\x00def", "contains NUL bytes"),
-    (b"\x01\x02\x03\x04abc", "57% control characters"),
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"%PDF-1.7\n...", "looks like a PDF file"),
+        (b"\x89PNG\r\n\x1a\n....", "looks like a PNG image"),
+        (b"abc\x00def", "contains NUL bytes"),
+        (b"\x01\x02\x03\x04abc", "57% control characters"),
+    ],
+)
 def test_binary_content_is_refused(data, reason):
     with pytest.raises(ExtractError) as exc:
         decode_bytes(data)
@@ -117,8 +120,10 @@ def test_sniff_delimiter():
 
 def test_csv_record_read(tmp_path):
     p = tmp_path / "guides.csv"
-    p.write_bytes(codecs.BOM_UTF8 + b'slug;title;text\n\nbenefit-cap;"Benefit cap";"A limit; on benefit"\nshort;row\n'
-                  b"a;b;c;too many\n")
+    p.write_bytes(
+        codecs.BOM_UTF8 + b'slug;title;text\n\nbenefit-cap;"Benefit cap";"A limit; on benefit"\nshort;row\n'
+        b"a;b;c;too many\n"
+    )
     text, encoding = decode_bytes(read_bytes(str(p)))
     assert encoding == "utf-8-sig"
     reader = csv_reader(text)

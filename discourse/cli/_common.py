@@ -17,10 +17,16 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 # Exit codes 1 (error) and 2 (usage) come from DiscourseError.code; these are the others.
 EXIT_OK, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 3, 130
 
-DbOpt = typer.Option(None, "--db", envvar="DISCOURSE_DB", help="Corpus store (SQLite file). Default ./discourse.db.",
-                     show_default=False)
-FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {'|'.join(FORMATS)}. Default: table at a terminal, csv when piped.",
-                         show_default=False)
+DbOpt = typer.Option(
+    None, "--db", envvar="DISCOURSE_DB", help="Corpus store (SQLite file). Default ./discourse.db.", show_default=False
+)
+FormatOpt = typer.Option(
+    None,
+    "--format",
+    "-f",
+    help=f"Output format: {'|'.join(FORMATS)}. Default: table at a terminal, csv when piped.",
+    show_default=False,
+)
 OutputOpt = typer.Option("-", "--output", "-o", help="Write data here instead of stdout ('-').")
 
 
@@ -39,8 +45,7 @@ def check_format(fmt: str | None) -> None:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
 
 
-def emit(columns, rows, fmt: str | None, output: str = "-", title: str | None = None,
-         table_columns=None) -> int:
+def emit(columns, rows, fmt: str | None, output: str = "-", title: str | None = None, table_columns=None) -> int:
     """Write data rows to stdout (or ``output``) in the chosen format.
 
     ``table_columns``: the narrower set of columns a terminal table shows; the
@@ -58,7 +63,8 @@ def emit(columns, rows, fmt: str | None, output: str = "-", title: str | None = 
 
 def warn(msg: str) -> None:
     err.print(f"[yellow]Warning:[/yellow] {msg}", markup=True, highlight=False) if err.is_terminal else print(
-        f"Warning: {msg}", file=sys.stderr)
+        f"Warning: {msg}", file=sys.stderr
+    )
 
 
 def note(msg: str) -> None:

@@ -13,8 +13,12 @@ from ._common import DbOpt, FormatOpt, OutputOpt, check_format, db_path, emit, h
 lexicon_app = typer.Typer(help="Validate and inspect concept lexicons.", no_args_is_help=True)
 app.add_typer(lexicon_app, name="lexicon")
 
-LexiconOpt = typer.Option(None, "--lexicon", "-l", help="Lexicon YAML file (default: the shipped adult-social-care lexicon).")
-ModelOpt = typer.Option(None, "--model", help="A trained spaCy pipeline to re-tokenise with (default: the stored tokens).")
+LexiconOpt = typer.Option(
+    None, "--lexicon", "-l", help="Lexicon YAML file (default: the shipped adult-social-care lexicon)."
+)
+ModelOpt = typer.Option(
+    None, "--model", help="A trained spaCy pipeline to re-tokenise with (default: the stored tokens)."
+)
 
 
 @lexicon_app.command("check")
@@ -46,16 +50,18 @@ def lexicon_show(
         check_format(fmt)
         lex = load_lexicon(file)
         if not attested:
-            rows = [{"concept": c.id, "family": c.family, "label": c.label, "variant": v}
-                    for c in lex.concepts for v in expand_variants(c)]
+            rows = [
+                {"concept": c.id, "family": c.family, "label": c.label, "variant": v}
+                for c in lex.concepts
+                for v in expand_variants(c)
+            ]
             emit(["concept", "family", "label", "variant"], rows, fmt, output, title=f"{lex.name} v{lex.version}")
             return
         from ..kwic import ATTESTED_COLUMNS, attested_variants
         from ..store import Store
 
         with Store.open(db_path(db), create=False) as store:
-            emit(ATTESTED_COLUMNS, attested_variants(store, lex), fmt, output,
-                 title=f"attested variants ({lex.name})")
+            emit(ATTESTED_COLUMNS, attested_variants(store, lex), fmt, output, title=f"attested variants ({lex.name})")
 
 
 @app.command()
@@ -68,7 +74,9 @@ def kwic(
     year_to: int | None = typer.Option(None, "--to", help="Last year."),
     sort: str | None = typer.Option(None, "--sort", help="left|right|date (default: document order)."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most N rows."),
-    include_excluded: bool = typer.Option(False, "--include-excluded", help="Also list mentions an exclude rule removed."),
+    include_excluded: bool = typer.Option(
+        False, "--include-excluded", help="Also list mentions an exclude rule removed."
+    ),
     model: str | None = ModelOpt,
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
@@ -86,8 +94,25 @@ def kwic(
             raise typer.BadParameter("expected left, right or date", param_hint="--sort")
         lex = load_lexicon(lexicon)
         with Store.open(db_path(db), create=False) as store:
-            rows = run_kwic(store, lex, concept, window=window, where=where, year_from=year_from, year_to=year_to,
-                            sort=sort, limit=limit, include_excluded=include_excluded, model=model)
-            n = emit(KWIC_COLUMNS, rows, fmt, output, title=f"kwic {concept}",
-                     table_columns=["year", "source_type", "page", "left", "match", "right", "excluded"])
+            rows = run_kwic(
+                store,
+                lex,
+                concept,
+                window=window,
+                where=where,
+                year_from=year_from,
+                year_to=year_to,
+                sort=sort,
+                limit=limit,
+                include_excluded=include_excluded,
+                model=model,
+            )
+            n = emit(
+                KWIC_COLUMNS,
+                rows,
+                fmt,
+                output,
+                title=f"kwic {concept}",
+                table_columns=["year", "source_type", "page", "left", "match", "right", "excluded"],
+            )
         note(f"{n} mention(s) of {concept}")

@@ -23,8 +23,21 @@ from ._common import (
     warn,
 )
 
-DOC_COLUMNS = ["doc_id", "path", "title", "date", "year", "date_source", "source_type", "pages", "words",
-               "ws_words", "extractor", "extractor_version", "ingested_at"]
+DOC_COLUMNS = [
+    "doc_id",
+    "path",
+    "title",
+    "date",
+    "year",
+    "date_source",
+    "source_type",
+    "pages",
+    "words",
+    "ws_words",
+    "extractor",
+    "extractor_version",
+    "ingested_at",
+]
 LEDGER_COLUMNS = ["path", "status", "reason", "doc_id", "sha256", "size", "updated_at"]
 STATS_COLUMNS = ["source_type", "year", "docs", "pages", "words", "ws_words"]
 
@@ -32,11 +45,19 @@ STATS_COLUMNS = ["source_type", "year", "docs", "pages", "words", "ws_words"]
 @app.command()
 def ingest(
     paths: List[str] = typer.Argument(..., help="Files, folders (read recursively), or '-' for paths on stdin."),
-    manifest: str | None = typer.Option(None, "--manifest", "-m", help="CSV with a file (or path) column and metadata columns."),
-    source_type: str | None = typer.Option(None, "--source-type", help="source_type for inputs the manifest does not describe."),
-    date: str | None = typer.Option(None, "--date", help="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) for inputs with no better date."),
+    manifest: str | None = typer.Option(
+        None, "--manifest", "-m", help="CSV with a file (or path) column and metadata columns."
+    ),
+    source_type: str | None = typer.Option(
+        None, "--source-type", help="source_type for inputs the manifest does not describe."
+    ),
+    date: str | None = typer.Option(
+        None, "--date", help="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) for inputs with no better date."
+    ),
     title: str | None = typer.Option(None, "--title", help="Title for inputs with no better title."),
-    text_column: str | None = typer.Option(None, "--text-column", help="Read .csv/.jsonl files as one document per row, text in this column."),
+    text_column: str | None = typer.Option(
+        None, "--text-column", help="Read .csv/.jsonl files as one document per row, text in this column."
+    ),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
     db: str | None = DbOpt,
 ):
@@ -49,15 +70,24 @@ def ingest(
         store = Store.open(db_path(db))
         t0 = time.perf_counter()
         with _Progress() as progress:
-            result = run_ingest(store, paths, manifest=manifest, stdin_lines=stdin_lines,
-                                cli={"source_type": source_type, "date": date, "title": title},
-                                text_column=text_column, jobs=jobs, on_event=progress.event)
+            result = run_ingest(
+                store,
+                paths,
+                manifest=manifest,
+                stdin_lines=stdin_lines,
+                cli={"source_type": source_type, "date": date, "title": title},
+                text_column=text_column,
+                jobs=jobs,
+                on_event=progress.event,
+            )
         secs = time.perf_counter() - t0
         counts = result.counts()
         order = ["ingested", "unchanged", "duplicate", "skipped", "no-text", "failed"]
         parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in order if counts.get(k))
-        note(f"{len(result.outcomes)} inputs: {parts or 'nothing to do'}; "
-             f"{store.count_documents()} documents in {store.path} ({secs:.1f} s)")
+        note(
+            f"{len(result.outcomes)} inputs: {parts or 'nothing to do'}; "
+            f"{store.count_documents()} documents in {store.path} ({secs:.1f} s)"
+        )
         store.close()
         if result.failed:
             raise typer.Exit(EXIT_PARTIAL)
@@ -76,9 +106,15 @@ class _Progress:
         if self.enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.progress = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
-                                     TextColumn("{task.fields[pages]} pages, {task.fields[errors]} errors"),
-                                     TimeElapsedColumn(), console=err, transient=True)
+            self.progress = Progress(
+                TextColumn("ingest"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[pages]} pages, {task.fields[errors]} errors"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
             self.progress.__enter__()
             self.task = self.progress.add_task("ingest", total=None, pages=0, errors=0)
         return self
@@ -103,12 +139,18 @@ class _Progress:
                 msg = f"Error: {o.key}: {o.reason}"
                 if o.status == "no-text":
                     msg += " [no-text]"
-                (self.progress.console.print(msg, markup=False, highlight=False) if self.progress
-                 else print(msg, file=sys.stderr))
+                (
+                    self.progress.console.print(msg, markup=False, highlight=False)
+                    if self.progress
+                    else print(msg, file=sys.stderr)
+                )
             elif o.status == "skipped":
                 msg = f"Skipped: {o.key}: {o.reason}"
-                (self.progress.console.print(msg, markup=False, highlight=False) if self.progress
-                 else print(msg, file=sys.stderr))
+                (
+                    self.progress.console.print(msg, markup=False, highlight=False)
+                    if self.progress
+                    else print(msg, file=sys.stderr)
+                )
             self.files += 1
         if self.progress:
             self.progress.update(self.task, completed=self.files, pages=self.pages, errors=self.errors)
@@ -126,8 +168,14 @@ def docs(
     with handle_errors():
         check_format(fmt)
         with Store.open(db_path(db), create=False) as store:
-            emit(DOC_COLUMNS, store.documents(), fmt, output, title="documents",
-                 table_columns=["doc_id", "title", "date", "source_type", "pages", "words", "extractor"])
+            emit(
+                DOC_COLUMNS,
+                store.documents(),
+                fmt,
+                output,
+                title="documents",
+                table_columns=["doc_id", "title", "date", "source_type", "pages", "words", "extractor"],
+            )
 
 
 @app.command()
@@ -143,8 +191,10 @@ def ledger(
     with handle_errors():
         check_format(fmt)
         with Store.open(db_path(db), create=False) as store:
-            rows = ({"path": r.key, **{c: getattr(r, c) for c in LEDGER_COLUMNS if c != "path"}}
-                    for r in store.ledger_rows(status))
+            rows = (
+                {"path": r.key, **{c: getattr(r, c) for c in LEDGER_COLUMNS if c != "path"}}
+                for r in store.ledger_rows(status)
+            )
             emit(LEDGER_COLUMNS, rows, fmt, output, title="ledger")
 
 

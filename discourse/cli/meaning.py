@@ -17,8 +17,9 @@ ToOpt = typer.Option(None, "--to", help="Last year.")
 ExcludedOpt = typer.Option(False, "--include-excluded", help="Also use mentions an exclude rule removed.")
 
 
-def _contexts(db: str | None, lexicon: str | None, concept: str, by: str, where, year_from, year_to,
-              include_excluded: bool):
+def _contexts(
+    db: str | None, lexicon: str | None, concept: str, by: str, where, year_from, year_to, include_excluded: bool
+):
     """(lexicon, mentions of ``concept``) from the store; notes how many an exclude rule removed."""
     from ..annotate import ensure_mentions
     from ..kwic import check_concept
@@ -32,14 +33,14 @@ def _contexts(db: str | None, lexicon: str | None, concept: str, by: str, where,
     with Store.open(db_path(db), create=False) as store:
         check_by(store, [by])
         key = ensure_mentions(store, lex)
-        ctx = mention_contexts(store, key, concept, where=where, year_from=year_from, year_to=year_to,
-                               include_excluded=True)
+        ctx = mention_contexts(
+            store, key, concept, where=where, year_from=year_from, year_to=year_to, include_excluded=True
+        )
     if not include_excluded:
         n_excl = sum(c.excluded for c in ctx)
         ctx = [c for c in ctx if not c.excluded]
         if n_excl:
-            note(f"{n_excl} mention(s) of {concept} removed by exclude rules left out (--include-excluded "
-                 "to use them)")
+            note(f"{n_excl} mention(s) of {concept} removed by exclude rules left out (--include-excluded to use them)")
     return lex, ctx
 
 
@@ -54,10 +55,12 @@ def senses(
     year_to: int | None = ToOpt,
     include_excluded: bool = ExcludedOpt,
     context: str = typer.Option("sentence", "--context", help="sentence (the stored sentence) | window."),
-    window: int | None = typer.Option(None, "--window", "-w", min=0,
-                                         help="N words each side instead of the sentence (--context window: 20)."),
-    embeddings: str = typer.Option("tfidf", "--embeddings",
-                                   help="tfidf | PATH of a local sentence-transformers model (never downloaded)."),
+    window: int | None = typer.Option(
+        None, "--window", "-w", min=0, help="N words each side instead of the sentence (--context window: 20)."
+    ),
+    embeddings: str = typer.Option(
+        "tfidf", "--embeddings", help="tfidf | PATH of a local sentence-transformers model (never downloaded)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same output."),
     min_count: int = typer.Option(5, "--min-count", help="Smallest sense (HDBSCAN min_cluster_size)."),
     lines: bool = typer.Option(False, "--lines", help="One row per mention (its KWIC line and sense)."),
@@ -78,28 +81,50 @@ def senses(
             window = 20
         fn = period_of(period)
         if save:
-            check_save_dir(save)   # refuse before the work, not after
+            check_save_dir(save)  # refuse before the work, not after
         opts = SenseOptions(by=by, window=window, embeddings=embeddings, seed=seed, min_count=min_count)
         lex, ctx = _contexts(db, lexicon, concept, by, where, year_from, year_to, include_excluded)
         res = find_senses(ctx, concept, opts, period=fn)
         for msg in res.notes:
             note(msg)
         if save:
-            params = {"db": db_path(db), "concept": concept, "lexicon": {"name": lex.name, "version": str(lex.version),
-                                                      "content_hash": lex.content_hash},
-                      "by": by, "period": period, "where": list(where or []), "from": year_from, "to": year_to,
-                      "include_excluded": include_excluded, "context": "sentence" if window is None else "window",
-                      "window": window, "embeddings": embeddings, "seed": seed, "min_count": min_count,
-                      "mentions": len(res.lines)}
+            params = {
+                "db": db_path(db),
+                "concept": concept,
+                "lexicon": {"name": lex.name, "version": str(lex.version), "content_hash": lex.content_hash},
+                "by": by,
+                "period": period,
+                "where": list(where or []),
+                "from": year_from,
+                "to": year_to,
+                "include_excluded": include_excluded,
+                "context": "sentence" if window is None else "window",
+                "window": window,
+                "embeddings": embeddings,
+                "seed": seed,
+                "min_count": min_count,
+                "mentions": len(res.lines),
+            }
             save_senses(res, save, params)
             note(f"saved to {save}")
         if lines:
-            emit(line_columns(by), res.lines, fmt, output, title=f"senses {concept} (lines)",
-                 table_columns=["sense_id", "date", by, "left", "match", "right"])
+            emit(
+                line_columns(by),
+                res.lines,
+                fmt,
+                output,
+                title=f"senses {concept} (lines)",
+                table_columns=["sense_id", "date", by, "left", "match", "right"],
+            )
         else:
-            emit(SENSE_COLUMNS, res.rows, fmt, output, title=f"senses {concept}",
-                 table_columns=["sense_id", "size", "share", "label", "example_1", "by_share"])
-
+            emit(
+                SENSE_COLUMNS,
+                res.rows,
+                fmt,
+                output,
+                title=f"senses {concept}",
+                table_columns=["sense_id", "size", "share", "label", "example_1", "by_share"],
+            )
 
 
 @app.command()
@@ -121,10 +146,16 @@ def frames(
 
     with handle_errors():
         check_format(fmt)
-        fs = load_frames(frames_file)   # a bad frames file fails before the store is read
+        fs = load_frames(frames_file)  # a bad frames file fails before the store is read
         _, ctx = _contexts(db, lexicon, concept, by, where, year_from, year_to, include_excluded)
         res = find_frames(ctx, concept, by=by, frames=fs)
-        emit(frame_columns(by), res.rows, fmt, output, title=f"frames {concept}",
-             table_columns=["frame", "date", by, "cue", "sentence", "definition_cluster"])
+        emit(
+            frame_columns(by),
+            res.rows,
+            fmt,
+            output,
+            title=f"frames {concept}",
+            table_columns=["frame", "date", by, "cue", "sentence", "definition_cluster"],
+        )
         for msg in res.notes:
             note(msg)

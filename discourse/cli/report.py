@@ -20,12 +20,18 @@ def report(
     year_from: int | None = typer.Option(None, "--from", help="First year."),
     year_to: int | None = typer.Option(None, "--to", help="Last year."),
     where: list[str] | None = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable."),
-    reference: str = typer.Option("government", "--reference", help="Keyness reference group (a value of the first --by column)."),
+    reference: str = typer.Option(
+        "government", "--reference", help="Keyness reference group (a value of the first --by column)."
+    ),
     min_count: int = typer.Option(5, "--min-count", min=0, help="Below this, derived statistics are left blank."),
     sample_k: int = typer.Option(30, "--sample-k", min=2, help="Mentions per subsample for apd and entropies."),
     seed: int = typer.Option(0, "--seed", help="Random seed for the bootstrap, subsampling and the SVD."),
-    bootstrap: int = typer.Option(2000, "--bootstrap", min=0, help="Document resamples for the prominence intervals (0: no intervals)."),
-    all_tables: bool = typer.Option(False, "--all", help="Write every table as DIR/<table>.csv plus DIR/run.json (needs -o DIR)."),
+    bootstrap: int = typer.Option(
+        2000, "--bootstrap", min=0, help="Document resamples for the prominence intervals (0: no intervals)."
+    ),
+    all_tables: bool = typer.Option(
+        False, "--all", help="Write every table as DIR/<table>.csv plus DIR/run.json (needs -o DIR)."
+    ),
     model: str | None = ModelOpt,
     fmt: str | None = FormatOpt,
     output: str = typer.Option("-", "--output", "-o", help="File (or, with --all, directory) to write; '-' is stdout."),
@@ -45,17 +51,35 @@ def report(
             raise typer.BadParameter("--all writes files: give a directory with -o DIR", param_hint="--all")
         lex = load_lexicon(lexicon)
         with Store.open(db_path(db), create=False) as store:
-            opts = ReportOptions(by=check_by(store, by.split(",")), period=period, year_from=year_from,
-                                 year_to=year_to, where=tuple(where or ()), reference=reference,
-                                 min_count=min_count, sample_k=sample_k, seed=seed,
-                                 bootstrap=bootstrap)
+            opts = ReportOptions(
+                by=check_by(store, by.split(",")),
+                period=period,
+                year_from=year_from,
+                year_to=year_to,
+                where=tuple(where or ()),
+                reference=reference,
+                min_count=min_count,
+                sample_k=sample_k,
+                seed=seed,
+                bootstrap=bootstrap,
+            )
             rep = build_report(store, lex, opts, model=model)
             if not all_tables:
                 emit(opts.columns(table), rep.table(table), fmt, output, title=f"{table} ({lex.name})")
             else:
-                params = {"by": list(opts.by), "period": period, "from": year_from, "to": year_to,
-                          "where": list(opts.where), "reference": reference, "min_count": min_count,
-                          "sample_k": sample_k, "seed": seed, "bootstrap": bootstrap, "model": model}
+                params = {
+                    "by": list(opts.by),
+                    "period": period,
+                    "from": year_from,
+                    "to": year_to,
+                    "where": list(opts.where),
+                    "reference": reference,
+                    "min_count": min_count,
+                    "sample_k": sample_k,
+                    "seed": seed,
+                    "bootstrap": bootstrap,
+                    "model": model,
+                }
                 out = Path(output)
                 written = write_all(rep, out, params)
                 note(f"wrote {len(written) - 1} tables and run.json to {out}")

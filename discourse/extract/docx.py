@@ -51,11 +51,7 @@ def _in_fallback(el) -> bool:
 
 def body_text(document) -> str:
     """Text of a python-docx ``Document``'s body, one line per paragraph."""
-    lines = [
-        _paragraph_text(p)
-        for p in document.element.body.iter(_P)
-        if not _in_fallback(p)
-    ]
+    lines = [_paragraph_text(p) for p in document.element.body.iter(_P) if not _in_fallback(p)]
     return "\n".join(lines)
 
 

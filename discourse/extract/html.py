@@ -49,18 +49,65 @@ MAX_TRAFILATURA_DROP = 2000  # words
 LXML_VERSION = ".".join(str(p) for p in etree.LXML_VERSION[:3])
 
 _DROP_ALWAYS = (
-    "script", "style", "noscript", "template", "svg", "math", "nav", "aside",
-    "form", "button", "select", "iframe", "object", "embed", "canvas", "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "math",
+    "nav",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "head",
 )
 _DROP_XPATH = (
     "//*[@hidden] | //*[@aria-hidden='true']"
     " | //*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='search']"
 )
 _BLOCK = {
-    "address", "article", "blockquote", "body", "caption", "dd", "details", "dialog",
-    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "h1", "h2", "h3",
-    "h4", "h5", "h6", "header", "hr", "html", "li", "main", "ol", "p", "pre", "section",
-    "summary", "table", "tbody", "tfoot", "thead", "tr", "ul",
+    "address",
+    "article",
+    "blockquote",
+    "body",
+    "caption",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "tr",
+    "ul",
 }
 _CELL = {"td", "th"}
 _WS = re.compile(r"\s+")
@@ -163,23 +210,22 @@ def html_to_text(html: str) -> tuple[str, str, str, dict[str, Any]]:
     try:
         import trafilatura
 
-        traf = trafilatura.extract(
-            html,
-            include_comments=False,
-            include_tables=True,
-            favor_recall=True,
-            deduplicate=False,
-            output_format="txt",
-        ) or ""
+        traf = (
+            trafilatura.extract(
+                html,
+                include_comments=False,
+                include_tables=True,
+                favor_recall=True,
+                deduplicate=False,
+                output_format="txt",
+            )
+            or ""
+        )
         traf_version = trafilatura.__version__
     except Exception:  # trafilatura raising on odd input must not lose the document
         traf, traf_version = "", ""
     n_traf = len(traf.split())
-    use_traf = (
-        n_traf > 0
-        and n_traf < KEEP_IF_TRAFILATURA_KEEPS * n_clean
-        and n_clean - n_traf <= MAX_TRAFILATURA_DROP
-    )
+    use_traf = n_traf > 0 and n_traf < KEEP_IF_TRAFILATURA_KEEPS * n_clean and n_clean - n_traf <= MAX_TRAFILATURA_DROP
     if use_traf:
         return traf.strip(), "trafilatura", traf_version, embedded
     return clean, "lxml", LXML_VERSION, embedded

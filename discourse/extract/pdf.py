@@ -58,9 +58,7 @@ EXTRACTOR_VERSION = str(PDFMINER_VERSION)
 NO_TEXT_MIN_CHARS_PER_PAGE = 20
 
 NO_TEXT_MESSAGE = "no text layer (scanned or printed page?): needs OCR"
-NO_TEXT_HINT = (
-    "run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the OCR'd file"
-)
+NO_TEXT_HINT = "run OCR first (e.g. `ocrmypdf in.pdf out.pdf`) and ingest the OCR'd file"
 
 _LITERAL_FORM = LIT("Form")
 _TEXT_OPS = re.compile(rb"Tj|TJ|'|\"")
@@ -308,9 +306,7 @@ def extract_pdf(path: str, page_numbers: list[int] | None = None) -> Extracted:
         pages, n_pages = _page_texts(doc, want)
     if want is not None and len(pages) != len(want):
         missing = sorted(n for n in want if n < 0 or n >= n_pages)
-        raise ExtractError(
-            f"page number {missing[0]} out of range (the PDF has {n_pages} pages)"
-        )
+        raise ExtractError(f"page number {missing[0]} out of range (the PDF has {n_pages} pages)")
     if n_pages == 0:
         raise ExtractError("not a readable PDF: no pages found")
     if page_numbers is None:

@@ -106,8 +106,9 @@ def _read_csv(path: str, text: str, text_column: str) -> list[Row]:
         elif rec.too_many_fields is not None:
             rows.append((n, ExtractError(f"{name}:{rec.line}: {rec.too_many_fields}"), {}))
         else:
-            meta = {c: v for i, (c, v) in enumerate(zip(columns, rec.cells, strict=True))
-                    if i != idx and v.strip() != ""}
+            meta = {
+                c: v for i, (c, v) in enumerate(zip(columns, rec.cells, strict=True)) if i != idx and v.strip() != ""
+            }
             rows.append((n, rec.cells[idx], meta))
     return rows
 

@@ -58,7 +58,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     close = _FM_CLOSE.search(text, m.end())
     if not close:
         return {}, text
-    block = text[m.end():close.start()]
+    block = text[m.end() : close.start()]
     first = next((ln for ln in block.split("\n") if ln.strip() and not ln.lstrip().startswith("#")), None)
     if first is None:
         return {}, _after(text, close.end())  # empty (or comments-only) front matter
@@ -81,7 +81,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 def _after(text: str, end: int) -> str:
     # drop the newline that ends the closing fence line
-    return text[end + 1:] if text[end:end + 1] == "\n" else text[end:]
+    return text[end + 1 :] if text[end : end + 1] == "\n" else text[end:]
 
 
 # --- HTML sniffing ----------------------------------------------------------

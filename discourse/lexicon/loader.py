@@ -139,8 +139,16 @@ def _opt_positive_int(m: Fields, key: str, col: _Collector, default: int) -> int
     return v
 
 
-def _list(m: Fields, key: str, parent: yaml.Node, col: _Collector, *, not_list: str,
-          missing: str | None = None, empty: str | None = None) -> list[yaml.Node] | None:
+def _list(
+    m: Fields,
+    key: str,
+    parent: yaml.Node,
+    col: _Collector,
+    *,
+    not_list: str,
+    missing: str | None = None,
+    empty: str | None = None,
+) -> list[yaml.Node] | None:
     """The item nodes of a list field, or None after recording an error.
 
     ``missing``/``empty`` are the errors for an absent field (reported on
@@ -237,8 +245,16 @@ def _term(node: yaml.Node, col: _Collector, cid: str) -> Term | None:
     except ValueError as e:
         col.add(line, f"{what} {text!r}: {e}")
         return None
-    return Term(text=text, lemma=lemma, match_case=match_case, context=context,
-                line=line, variants=variants, written=written, unless=unless)
+    return Term(
+        text=text,
+        lemma=lemma,
+        match_case=match_case,
+        context=context,
+        line=line,
+        variants=variants,
+        written=written,
+        unless=unless,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -308,8 +324,15 @@ def _concept(node: yaml.Node, col: _Collector, ids: dict[str, int]) -> Concept |
     description = _opt_str(m, "description", col, f"{what}: description", "", required=False)
 
     terms: list[Term] = []
-    term_nodes = _list(m, "terms", node, col, not_list=f"{what}: 'terms' must be a list",
-                       missing=f"{what} has no terms", empty=f"{what} has no terms")
+    term_nodes = _list(
+        m,
+        "terms",
+        node,
+        col,
+        not_list=f"{what}: 'terms' must be a list",
+        missing=f"{what} has no terms",
+        empty=f"{what} has no terms",
+    )
     if term_nodes is None:
         ok = False
     for n in term_nodes or ():
@@ -331,9 +354,16 @@ def _concept(node: yaml.Node, col: _Collector, ids: dict[str, int]) -> Concept |
             sources.append(s)
     if not ok:
         return None
-    return Concept(id=cid, label=label, family=family, description=description,
-                   terms=tuple(terms), excludes=tuple(excludes), sources=tuple(sources),
-                   line=_line(node))
+    return Concept(
+        id=cid,
+        label=label,
+        family=family,
+        description=description,
+        terms=tuple(terms),
+        excludes=tuple(excludes),
+        sources=tuple(sources),
+        line=_line(node),
+    )
 
 
 def _check_shared_terms(concepts: list[Concept], col: _Collector) -> None:
@@ -348,8 +378,11 @@ def _check_shared_terms(concepts: list[Concept], col: _Collector) -> None:
                 key = tuple(x.lower() for x in v)
                 if key in owner and owner[key][0] != c.id:
                     oid, oline = owner[key]
-                    col.add(t.line, f"concept {c.id!r}: term {t.text!r} also matches "
-                                    f"{' '.join(v)!r} of concept {oid!r} (line {oline})")
+                    col.add(
+                        t.line,
+                        f"concept {c.id!r}: term {t.text!r} also matches "
+                        f"{' '.join(v)!r} of concept {oid!r} (line {oline})",
+                    )
                     break
                 owner.setdefault(key, (c.id, t.line))
 
@@ -396,8 +429,15 @@ def _read_yaml(path: Path, label: str) -> tuple[yaml.Node, Any] | str:
 
 
 def _concepts(top: Fields, root: yaml.Node, col: _Collector) -> list[Concept]:
-    nodes = _list(top, "concepts", root, col, not_list="'concepts' must be a list",
-                  missing="no 'concepts' list", empty="'concepts' is empty")
+    nodes = _list(
+        top,
+        "concepts",
+        root,
+        col,
+        not_list="'concepts' must be a list",
+        missing="no 'concepts' list",
+        empty="'concepts' is empty",
+    )
     concepts: list[Concept] = []
     ids: dict[str, int] = {}
     for n in nodes or ():
@@ -426,9 +466,15 @@ def _parse(path: Path, label: str) -> tuple[Lexicon | None, list[str]]:
     if col.errors:
         return None, col.messages()
     canon = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    lex = Lexicon(name=name, version=version, path=str(path), concepts=tuple(concepts),
-                  content_hash=hashlib.sha256(canon.encode("utf-8")).hexdigest(),
-                  description=description, canonical_json=canon)
+    lex = Lexicon(
+        name=name,
+        version=version,
+        path=str(path),
+        concepts=tuple(concepts),
+        content_hash=hashlib.sha256(canon.encode("utf-8")).hexdigest(),
+        description=description,
+        canonical_json=canon,
+    )
     return lex, []
 
 

@@ -85,8 +85,11 @@ class Alt:
             out.append(0)
         if i < len(words):
             key, orth = words[i]
-            if key in self.keys or (self.prefixes and key.startswith(self.prefixes)) \
-                    or (self.cap and orth[:1].isupper()):
+            if (
+                key in self.keys
+                or (self.prefixes and key.startswith(self.prefixes))
+                or (self.cap and orth[:1].isupper())
+            ):
                 out.append(1)
             for o in self.multi:
                 n = len(o)
@@ -131,7 +134,7 @@ def _word_test(word: str) -> list[WordTest]:
     if word == "CAP":
         return [WordTest("cap")]
     if word.startswith("lemma:"):
-        w = word[len("lemma:"):]
+        w = word[len("lemma:") :]
         if not w or "*" in w:
             raise ValueError(f"bad lemma word {word!r}")
         parts = split_words(w)
@@ -227,9 +230,15 @@ def compile_pattern(text: str, line: int = 0, scope: str = "sentence") -> Patter
         raise ValueError("pattern has nothing but MATCH")
     if all(isinstance(e, Gap) for e in before + after):
         raise ValueError("pattern has only gaps around MATCH")
-    return Pattern(text=text, before=tuple(before), after=tuple(after),
-                   match_cap=match_cap, line=line, scope=scope,
-                   rbefore=_reverse(tuple(before)))
+    return Pattern(
+        text=text,
+        before=tuple(before),
+        after=tuple(after),
+        match_cap=match_cap,
+        line=line,
+        scope=scope,
+        rbefore=_reverse(tuple(before)),
+    )
 
 
 def _reverse(elems: Sequence[Element]) -> tuple[Element, ...]:

@@ -96,14 +96,15 @@ def expand_alternation(text: str) -> list[str]:
 Variant = tuple[str, ...]
 
 
-def compile_term(text: str, lemma: bool = False, match_case: bool = False) -> tuple[tuple[Variant, ...], tuple[str, ...]]:
+def compile_term(
+    text: str, lemma: bool = False, match_case: bool = False
+) -> tuple[tuple[Variant, ...], tuple[str, ...]]:
     """Expand a term into (variants, written); raises ValueError."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("empty term")
     bad = _TERM_BAD_RE.search(text)
     if bad:
-        raise ValueError(f"character {bad.group(0)!r} is not allowed in a term "
-                         "(an optional word is written (word|))")
+        raise ValueError(f"character {bad.group(0)!r} is not allowed in a term (an optional word is written (word|))")
     pairs: list[tuple[Variant, str]] = []
     for alt in expand_alternation(text):
         pairs.extend(_alternative(alt, lemma, match_case))
@@ -167,7 +168,9 @@ def _separators(core: str, words: list[str]) -> list[str]:
         if i + 1 < len(words):
             k = low.find(words[i + 1], pos)
             gap = low[pos:k] if k >= 0 else " "
-            seps.append("-" if any(c in JOINERS for c in gap) else (" " if gap.strip() == "" and gap else gap.strip() or ""))
+            seps.append(
+                "-" if any(c in JOINERS for c in gap) else (" " if gap.strip() == "" and gap else gap.strip() or "")
+            )
         else:
             seps.append("")
     return seps

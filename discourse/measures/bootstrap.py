@@ -52,7 +52,7 @@ def cluster_bootstrap_sums(
     step = max(1, _CHUNK_CELLS // n)
     for i in range(0, n_boot, step):
         m = min(step, n_boot - i)
-        out[i:i + m] = rng.multinomial(n, p, size=m) @ vals
+        out[i : i + m] = rng.multinomial(n, p, size=m) @ vals
     return out
 
 

@@ -39,7 +39,7 @@ def composition_shift(by_period: Mapping[str, Mapping[str, float]]) -> tuple[flo
     periods = [k for k, v in by_period.items() if sum(v.values()) > 0]
     best: tuple[float, str, str] | None = None
     for i, a in enumerate(periods):
-        for b in periods[i + 1:]:
+        for b in periods[i + 1 :]:
             d = total_variation(by_period[a], by_period[b])
             if d is not None and (best is None or d > best[0]):
                 best = (d, a, b)

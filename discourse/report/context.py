@@ -37,12 +37,28 @@ def collocates(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention
                 for i in cell.docs:
                     freq[k].update(tokens.lemmas(g.docs[i].doc_id))
             for coll, s in _scored(ms, freq[k], n, tokens)[:COLLOCATES_PER_CELL]:
-                out.rows.append(g.row(concept, cell.by, cell.period, docs=len(cell.docs), words=n,
-                                      mentions=len(ms), collocate=coll, observed=s.observed,
-                                      expected=s.expected, mi=s.mi, mi3=s.mi3, t=s.t, logdice=s.logdice, ll=s.ll))
+                out.rows.append(
+                    g.row(
+                        concept,
+                        cell.by,
+                        cell.period,
+                        docs=len(cell.docs),
+                        words=n,
+                        mentions=len(ms),
+                        collocate=coll,
+                        observed=s.observed,
+                        expected=s.expected,
+                        mi=s.mi,
+                        mi3=s.mi3,
+                        t=s.t,
+                        logdice=s.logdice,
+                        ll=s.ll,
+                    )
+                )
     if small:
-        out.note(f"collocates: {small} concept x cell(s) with fewer than --min-count {opts.min_count} "
-                 "mentions left out")
+        out.note(
+            f"collocates: {small} concept x cell(s) with fewer than --min-count {opts.min_count} mentions left out"
+        )
     return out
 
 
@@ -70,8 +86,9 @@ def _scored(ms: list[Mention], freq: Counter[str], n: int, tokens: TokenAccess) 
     return scored
 
 
-def ambiguity(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention]], tokens: TokenAccess,
-              embed: Embed) -> Table:
+def ambiguity(
+    g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention]], tokens: TokenAccess, embed: Embed
+) -> Table:
     """Variant and collocate entropy, apd of the contexts, and JSD against the other groups, per cell."""
     out, small = Table(), 0
     for concept in g.concepts:
@@ -82,21 +99,41 @@ def ambiguity(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention]
             idx = [i for i, w in enumerate(where) if w == k]
             small += 0 < len(idx) < opts.min_count
             row = _ambiguity_row(g, opts, k, idx, ms, where, colls, tokens, embed)
-            out.rows.append(g.row(concept, cell.by, cell.period, docs=len(cell.docs),
-                                  words=int(g.words[cell.docs].sum()), **row))
+            out.rows.append(
+                g.row(concept, cell.by, cell.period, docs=len(cell.docs), words=int(g.words[cell.docs].sum()), **row)
+            )
     if small:
-        out.note(f"ambiguity: entropies, apd and jsd blank in {small} row(s) with fewer than --min-count "
-                 f"{opts.min_count} mentions (apd needs --sample-k {opts.sample_k})")
+        out.note(
+            f"ambiguity: entropies, apd and jsd blank in {small} row(s) with fewer than --min-count "
+            f"{opts.min_count} mentions (apd needs --sample-k {opts.sample_k})"
+        )
     return out
 
 
-def _ambiguity_row(g: Grouped, opts: ReportOptions, k: int, idx: list[int], ms: list[Mention], where: list[int],
-                   colls: list[list[str]], tokens: TokenAccess, embed: Embed) -> dict[str, Any]:
+def _ambiguity_row(
+    g: Grouped,
+    opts: ReportOptions,
+    k: int,
+    idx: list[int],
+    ms: list[Mention],
+    where: list[int],
+    colls: list[list[str]],
+    tokens: TokenAccess,
+    embed: Embed,
+) -> dict[str, Any]:
     """The ambiguity measures of the mentions ``idx`` (indices into ``ms``), all in cell ``k``."""
     n, k_opt = len(idx), opts.sample_k
     row: dict[str, Any] = dict(
-        mentions=n, sample_k=None, variants=len({ms[i].variant for i in idx}), variant_entropy=None,
-        collocate_entropy=None, apd=None, apd_low=None, apd_high=None, jsd_vs_rest=None)
+        mentions=n,
+        sample_k=None,
+        variants=len({ms[i].variant for i in idx}),
+        variant_entropy=None,
+        collocate_entropy=None,
+        apd=None,
+        apd_low=None,
+        apd_high=None,
+        jsd_vs_rest=None,
+    )
     if n < opts.min_count:
         return row
     variants = [ms[i].variant for i in idx]
@@ -116,6 +153,7 @@ def _ambiguity_row(g: Grouped, opts: ReportOptions, k: int, idx: list[int], ms: 
     cell = g.cells[k]
     rest = [i for i, w in enumerate(where) if g.cells[w].period == cell.period and g.cells[w].by != cell.by]
     if len(rest) >= opts.min_count:
-        row["jsd_vs_rest"] = M.jensen_shannon_dicts(Counter(w for cl in cell_colls for w in cl),
-                                                    Counter(w for i in rest for w in colls[i]))
+        row["jsd_vs_rest"] = M.jensen_shannon_dicts(
+            Counter(w for cl in cell_colls for w in cl), Counter(w for i in rest for w in colls[i])
+        )
     return row

@@ -29,8 +29,15 @@ class TfidfSvd:
 
     method = "tfidf-svd"
 
-    def __init__(self, *, dims: int = SVD_DIMS, seed: int = 0, min_df: int = 2, max_features: int = 50_000,
-                 token_pattern: str = r"(?u)\b\w[\w'-]*\b"):
+    def __init__(
+        self,
+        *,
+        dims: int = SVD_DIMS,
+        seed: int = 0,
+        min_df: int = 2,
+        max_features: int = 50_000,
+        token_pattern: str = r"(?u)\b\w[\w'-]*\b",
+    ):
         self.dims, self.seed, self.min_df = dims, seed, min_df
         self.max_features, self.token_pattern = max_features, token_pattern
         self._pipe: Any = None
@@ -41,8 +48,9 @@ class TfidfSvd:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import make_pipeline
 
-        tfidf = TfidfVectorizer(sublinear_tf=True, min_df=self.min_df, max_features=self.max_features,
-                                token_pattern=self.token_pattern)
+        tfidf = TfidfVectorizer(
+            sublinear_tf=True, min_df=self.min_df, max_features=self.max_features, token_pattern=self.token_pattern
+        )
         x = tfidf.fit_transform(passages)
         dims = max(1, min(self.dims, x.shape[0] - 1, x.shape[1] - 1))
         svd = TruncatedSVD(n_components=dims, random_state=self.seed)
@@ -58,6 +66,13 @@ class TfidfSvd:
 
     def params(self) -> dict[str, Any]:
         """The settings, and (once fitted) the passage, vocabulary and component counts."""
-        return {"method": self.method, "sublinear_tf": True, "min_df": self.min_df,
-                "max_features": self.max_features, "token_pattern": self.token_pattern, "svd_dims": self.dims,
-                "seed": self.seed, "fitted": dict(self._fitted) or None}
+        return {
+            "method": self.method,
+            "sublinear_tf": True,
+            "min_df": self.min_df,
+            "max_features": self.max_features,
+            "token_pattern": self.token_pattern,
+            "svd_dims": self.dims,
+            "seed": self.seed,
+            "fitted": dict(self._fitted) or None,
+        }

@@ -74,8 +74,14 @@ def json_value(value: Any, *, full: bool = False) -> Any:
     return value
 
 
-def write_rows(columns: Sequence[str], rows: Iterable[dict[str, Any] | Sequence[Any]],
-               fmt: str | None = None, out: TextIO | None = None, *, title: str | None = None) -> int:
+def write_rows(
+    columns: Sequence[str],
+    rows: Iterable[dict[str, Any] | Sequence[Any]],
+    fmt: str | None = None,
+    out: TextIO | None = None,
+    *,
+    title: str | None = None,
+) -> int:
     """Write ``rows`` (dicts or sequences in column order) and return the row count."""
     out = out or sys.stdout
     fmt = fmt or default_format(out)
@@ -116,7 +122,6 @@ def write_rows(columns: Sequence[str], rows: Iterable[dict[str, Any] | Sequence[
         Console(file=out, width=None if out.isatty() else 200).print(table)
     out.flush()
     return n
-
 
 
 def _record(columns: Sequence[str], values: list[Any], full: list[bool]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from .options import ReportOptions
 
 def prominence(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
     """Frequency, dispersion and share of voice of each concept in each cell, with bootstrap intervals."""
-    member = _family_members(g, lexicon)            # concepts x families, 0/1
+    member = _family_members(g, lexicon)  # concepts x families, 0/1
     fam_of = member.argmax(axis=1)
     out, few_docs = Table(), 0
     for cell in g.cells:
@@ -34,16 +34,28 @@ def prominence(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
             count, docs_with = sum(col), sum(1 for x in col if x)
             few_docs += not disp
             rate_ci, share_ci = ci(j, fam_of[j]) if ci and count else (None, None)
-            out.rows.append(g.row(
-                concept, cell.by, cell.period, docs=n_docs, docs_with=docs_with, count=count, words=n_words,
-                per_10k=M.per_10k(count, n_words) or 0.0,
-                per_10k_low=rate_ci[0] if rate_ci else None, per_10k_high=rate_ci[1] if rate_ci else None,
-                per_10k_doc_mean=M.per_10k_doc_mean(col, words),
-                doc_freq=M.doc_freq(docs_with, n_docs) or 0.0,
-                dp=M.dp(col, words) if disp else None, dp_norm=M.dp_norm(col, words) if disp else None,
-                juilland_d=M.juilland_d(col, words) if disp else None,
-                share_of_voice=M.share_of_voice(count, int(fam_totals[fam_of[j]])),
-                share_low=share_ci[0] if share_ci else None, share_high=share_ci[1] if share_ci else None))
+            out.rows.append(
+                g.row(
+                    concept,
+                    cell.by,
+                    cell.period,
+                    docs=n_docs,
+                    docs_with=docs_with,
+                    count=count,
+                    words=n_words,
+                    per_10k=M.per_10k(count, n_words) or 0.0,
+                    per_10k_low=rate_ci[0] if rate_ci else None,
+                    per_10k_high=rate_ci[1] if rate_ci else None,
+                    per_10k_doc_mean=M.per_10k_doc_mean(col, words),
+                    doc_freq=M.doc_freq(docs_with, n_docs) or 0.0,
+                    dp=M.dp(col, words) if disp else None,
+                    dp_norm=M.dp_norm(col, words) if disp else None,
+                    juilland_d=M.juilland_d(col, words) if disp else None,
+                    share_of_voice=M.share_of_voice(count, int(fam_totals[fam_of[j]])),
+                    share_low=share_ci[0] if share_ci else None,
+                    share_high=share_ci[1] if share_ci else None,
+                )
+            )
     _prominence_notes(out, few_docs, opts)
     return out
 
@@ -82,15 +94,19 @@ def _cell_intervals(g: Grouped, cell: Cell, fam_counts: np.ndarray, opts: Report
 
 def _prominence_notes(out: Table, few_docs: int, opts: ReportOptions) -> None:
     if few_docs:
-        out.note(f"prominence: dp, dp_norm, juilland_d and the intervals are blank in {few_docs} row(s) whose "
-                 "cell has fewer than 2 documents")
+        out.note(
+            f"prominence: dp, dp_norm, juilland_d and the intervals are blank in {few_docs} row(s) whose "
+            "cell has fewer than 2 documents"
+        )
     if any(r["count"] == 0 and r["docs"] >= 2 for r in out.rows):
         out.note("prominence: dispersion and intervals are blank where a concept has no mentions in the cell")
     if any(r["share_of_voice"] is None for r in out.rows):
         out.note("prominence: share_of_voice is blank where no concept of the family is mentioned in the cell (0/0)")
     if opts.bootstrap:
-        out.note(f"prominence: 95% intervals from {opts.bootstrap} document-level bootstrap resamples per cell "
-                 f"(percentile method, --seed {opts.seed})")
+        out.note(
+            f"prominence: 95% intervals from {opts.bootstrap} document-level bootstrap resamples per cell "
+            f"(percentile method, --seed {opts.seed})"
+        )
     else:
         out.note("prominence: intervals are blank because --bootstrap is 0")
 
@@ -101,8 +117,16 @@ def counts(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
     for j, concept in enumerate(g.concepts):
         for cell in g.cells:
             for i in sorted(cell.docs.tolist(), key=lambda i: g.docs[i].doc_id):
-                out.rows.append(g.row(concept, cell.by, cell.period, doc_id=g.docs[i].doc_id,
-                                      count=int(g.counts[i, j]), words=g.docs[i].words))
+                out.rows.append(
+                    g.row(
+                        concept,
+                        cell.by,
+                        cell.period,
+                        doc_id=g.docs[i].doc_id,
+                        count=int(g.counts[i, j]),
+                        words=g.docs[i].words,
+                    )
+                )
     return out
 
 
@@ -111,8 +135,10 @@ def keyness(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
     ref = opts.reference
     groups = sorted({d.by[0] for d in g.docs})
     if ref not in groups:
-        raise UsageError(f"--reference {ref!r} is not a value of {g.by_cols[0]}",
-                         hint="values: " + ", ".join(repr(x) for x in groups))
+        raise UsageError(
+            f"--reference {ref!r} is not a value of {g.by_cols[0]}",
+            hint="values: " + ", ".join(repr(x) for x in groups),
+        )
     totals, words = g.cell_counts().tolist(), g.cell_words().tolist()
     ndocs = [len(c.docs) for c in g.cells]
     out, small = Table(), 0
@@ -128,19 +154,34 @@ def keyness(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
             enough = a + b >= opts.min_count
             small += not enough
             g2 = M.log_likelihood_g2(a, b, na, nb) if enough else None
-            out.rows.append(g.row(
-                concept, cell.by, cell.period, reference=ref, count_a=a, words_a=na, docs_a=ndocs[k], count_b=b,
-                words_b=nb, docs_b=ndocs[r], g2=g2, p_value=M.p_value(g2) if enough else None, q_value=None,
-                log_ratio=M.log_ratio(a, b, na, nb) if enough else None,
-                pct_diff=M.pct_diff(a, b, na, nb) if enough else None))
+            out.rows.append(
+                g.row(
+                    concept,
+                    cell.by,
+                    cell.period,
+                    reference=ref,
+                    count_a=a,
+                    words_a=na,
+                    docs_a=ndocs[k],
+                    count_b=b,
+                    words_b=nb,
+                    docs_b=ndocs[r],
+                    g2=g2,
+                    p_value=M.p_value(g2) if enough else None,
+                    q_value=None,
+                    log_ratio=M.log_ratio(a, b, na, nb) if enough else None,
+                    pct_diff=M.pct_diff(a, b, na, nb) if enough else None,
+                )
+            )
     for row, q in zip(out.rows, M.bh_qvalues([r["p_value"] for r in out.rows]), strict=True):
         row["q_value"] = q
     if any(r["count_a"] == 0 or r["count_b"] == 0 for r in out.rows if r["log_ratio"] is not None):
-        out.note("keyness: where one count is 0, log_ratio and pct_diff add half an occurrence per mean corpus "
-                 "size to both rates, so their sign follows the observed difference (README: Keyness)")
+        out.note(
+            "keyness: where one count is 0, log_ratio and pct_diff add half an occurrence per mean corpus "
+            "size to both rates, so their sign follows the observed difference (README: Keyness)"
+        )
     if small:
-        out.note(f"keyness: statistics blank in {small} row(s) where count_a + count_b < "
-                 f"--min-count {opts.min_count}")
+        out.note(f"keyness: statistics blank in {small} row(s) where count_a + count_b < --min-count {opts.min_count}")
     return out
 
 
@@ -152,8 +193,10 @@ def trend(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
     group whose document mix (folder or collection column) changes across periods.
     """
     if g.cells and all(c.start is None for c in g.cells):
-        raise UsageError("report trend needs several periods; --period all pools every year into one",
-                         hint="use --period year, --period 5-year or --period Y1-Y2,Y3-Y4,...")
+        raise UsageError(
+            "report trend needs several periods; --period all pools every year into one",
+            hint="use --period year, --period 5-year or --period Y1-Y2,Y3-Y4,...",
+        )
     totals, words = g.cell_counts().tolist(), g.cell_words().tolist()
     out, blank = Table(), 0
     groups = sorted({c.by for c in g.cells})
@@ -163,17 +206,29 @@ def trend(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
             x = [M.per_10k(totals[k][j], words[k]) or 0.0 for _, k in ks]
             mk = M.mann_kendall(x) if len(x) >= 4 else None
             blank += mk is None
-            out.rows.append(g.row(
-                concept, by, None, n_periods=len(x), docs=sum(len(g.cells[k].docs) for _, k in ks),
-                words=sum(words[k] for _, k in ks), mk_s=mk.s if mk else None, mk_z=mk.z if mk else None,
-                mk_p=mk.p if mk else None, min_p=M.mk_min_p(len(x)),
-                kendall_tau=M.kendall_tau_b(x) if mk else None,
-                sen_slope=M.sen_slope(x, [s for s, _ in ks]) if mk else None))
+            out.rows.append(
+                g.row(
+                    concept,
+                    by,
+                    None,
+                    n_periods=len(x),
+                    docs=sum(len(g.cells[k].docs) for _, k in ks),
+                    words=sum(words[k] for _, k in ks),
+                    mk_s=mk.s if mk else None,
+                    mk_z=mk.z if mk else None,
+                    mk_p=mk.p if mk else None,
+                    min_p=M.mk_min_p(len(x)),
+                    kendall_tau=M.kendall_tau_b(x) if mk else None,
+                    sen_slope=M.sen_slope(x, [s for s, _ in ks]) if mk else None,
+                )
+            )
     if blank:
         out.note(f"trend: blank in {blank} row(s) with fewer than 4 periods or no variation")
     if any(r["n_periods"] and r["n_periods"] < 6 for r in out.rows):
-        out.note("trend: with 4 periods no series can reach p < 0.09, with 5 none below 0.03; min_p gives the "
-                 "floor for each row's number of periods")
+        out.note(
+            "trend: with 4 periods no series can reach p < 0.09, with 5 none below 0.03; min_p gives the "
+            "floor for each row's number of periods"
+        )
     for by in groups:
         _composition_note(out, g, by)
     return out
@@ -193,9 +248,14 @@ def _composition_note(out: Table, g: Grouped, by: tuple[str, ...]) -> None:
         d, a, b = shift
         top_a, top_b = mixes[a].most_common(1)[0][0], mixes[b].most_common(1)[0][0]
         group = ",".join(by) or "all"
-        where = f"--by {col} or --where {col}=..." if col != "folder" else "a collection column in the manifest, " \
-            "then --by collection"
-        out.note(f"trend: the documents of {group} change composition across periods ({col}: mostly "
-                 f"{top_a!r} in {a}, {top_b!r} in {b}; total variation {d:.2f}); a trend may reflect the "
-                 f"change of sources, not of discourse. Try {where}")
+        where = (
+            f"--by {col} or --where {col}=..."
+            if col != "folder"
+            else "a collection column in the manifest, then --by collection"
+        )
+        out.note(
+            f"trend: the documents of {group} change composition across periods ({col}: mostly "
+            f"{top_a!r} in {a}, {top_b!r} in {b}; total variation {d:.2f}); a trend may reflect the "
+            f"change of sources, not of discourse. Try {where}"
+        )
         return

@@ -27,10 +27,10 @@ PeriodFn = Callable[[int | None], tuple[str, int | None] | None]
 class Doc:
     doc_id: str
     words: int
-    by: tuple[str, ...]   # the document's --by values
-    period: str           # its period label
-    start: int | None     # first year of the period (None for 'all')
-    mix: tuple[tuple[str, str], ...] = ()   # composition labels: (column, value), see COMPOSITION_COLUMNS
+    by: tuple[str, ...]  # the document's --by values
+    period: str  # its period label
+    start: int | None  # first year of the period (None for 'all')
+    mix: tuple[tuple[str, str], ...] = ()  # composition labels: (column, value), see COMPOSITION_COLUMNS
 
 
 #: Metadata columns that say which collection a document belongs to; with the
@@ -43,7 +43,7 @@ class Cell:
     by: tuple[str, ...]
     period: str
     start: int | None
-    docs: np.ndarray      # row indices into Grouped.docs, in store order
+    docs: np.ndarray  # row indices into Grouped.docs, in store order
 
 
 @dataclass
@@ -63,14 +63,14 @@ class Grouped:
     """The document x concept count matrix and the documents grouped into cells."""
 
     by_cols: tuple[str, ...]
-    concepts: list[str]      # lexicon order
-    docs: list[Doc]          # store order (path, doc_id)
-    counts: np.ndarray       # len(docs) x len(concepts): kept mentions
-    cells: list[Cell]        # by --by values, then period start, then period label
+    concepts: list[str]  # lexicon order
+    docs: list[Doc]  # store order (path, doc_id)
+    counts: np.ndarray  # len(docs) x len(concepts): kept mentions
+    cells: list[Cell]  # by --by values, then period start, then period label
 
     def __post_init__(self) -> None:
         self.words = np.array([d.words for d in self.docs], dtype=np.int64)
-        self.cell_of = np.zeros(len(self.docs), dtype=np.intp)   # document row -> cell index
+        self.cell_of = np.zeros(len(self.docs), dtype=np.intp)  # document row -> cell index
         for k, cell in enumerate(self.cells):
             self.cell_of[cell.docs] = k
         self.index = {(c.by, c.period): k for k, c in enumerate(self.cells)}
@@ -96,8 +96,9 @@ class Grouped:
         return row
 
 
-def group(by_cols: tuple[str, ...], concepts: list[str], docs: list[Doc],
-          mention_counts: Iterable[tuple[str, str, int]]) -> Grouped:
+def group(
+    by_cols: tuple[str, ...], concepts: list[str], docs: list[Doc], mention_counts: Iterable[tuple[str, str, int]]
+) -> Grouped:
     """Build the count matrix from (doc_id, concept, n) triples and group ``docs`` into cells."""
     row_of = {d.doc_id: i for i, d in enumerate(docs)}
     col_of = {c: j for j, c in enumerate(concepts)}
@@ -112,8 +113,9 @@ def group(by_cols: tuple[str, ...], concepts: list[str], docs: list[Doc],
         members.setdefault((d.by, d.period), []).append(i)
         start[(d.by, d.period)] = d.start
     keys = sorted(members, key=lambda c: (c[0], -1 if start[c] is None else start[c], c[1]))
-    cells = [Cell(by, period, start[(by, period)], np.array(members[(by, period)], dtype=np.intp))
-             for by, period in keys]
+    cells = [
+        Cell(by, period, start[(by, period)], np.array(members[(by, period)], dtype=np.intp)) for by, period in keys
+    ]
     return Grouped(by_cols, concepts, docs, counts, cells)
 
 
@@ -130,8 +132,7 @@ def select_documents(store: Store, opts: ReportOptions) -> tuple[list[Doc], list
             else:
                 outside += 1
             continue
-        docs.append(Doc(d["doc_id"], d["words"], tuple(_by_value(d, col) for col in opts.by), p[0], p[1],
-                        _mix(d)))
+        docs.append(Doc(d["doc_id"], d["words"], tuple(_by_value(d, col) for col in opts.by), p[0], p[1], _mix(d)))
     notes = []
     if no_year:
         notes.append(f"{no_year} document(s) without a year left out (use --period all to include them)")
@@ -174,8 +175,10 @@ def period_of(period: str) -> PeriodFn:
     for part in p.split(","):
         m = _RANGE.match(part.strip())
         if not m:
-            raise UsageError(f"--period {period!r}: expected year, N-year, all or Y1-Y2,Y3-Y4",
-                             hint="e.g. --period 5-year or --period 2008-2012,2013-2017")
+            raise UsageError(
+                f"--period {period!r}: expected year, N-year, all or Y1-Y2,Y3-Y4",
+                hint="e.g. --period 5-year or --period 2008-2012,2013-2017",
+            )
         a, b = int(m.group(1)), int(m.group(2) or m.group(1))
         if b < a:
             raise UsageError(f"--period {period!r}: range {part} ends before it starts")

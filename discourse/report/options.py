@@ -9,23 +9,60 @@ from ..measures.bootstrap import DEFAULT_REPLICATES
 TABLES = ("prominence", "counts", "keyness", "collocates", "trend", "ambiguity")
 
 TABLE_COLUMNS = {
-    "prominence": ["docs", "docs_with", "count", "words", "per_10k", "per_10k_low", "per_10k_high",
-                   "per_10k_doc_mean", "doc_freq", "dp", "dp_norm", "juilland_d", "share_of_voice", "share_low",
-                   "share_high"],
+    "prominence": [
+        "docs",
+        "docs_with",
+        "count",
+        "words",
+        "per_10k",
+        "per_10k_low",
+        "per_10k_high",
+        "per_10k_doc_mean",
+        "doc_freq",
+        "dp",
+        "dp_norm",
+        "juilland_d",
+        "share_of_voice",
+        "share_low",
+        "share_high",
+    ],
     "counts": ["doc_id", "count", "words"],
-    "keyness": ["reference", "count_a", "words_a", "docs_a", "count_b", "words_b", "docs_b", "g2", "p_value",
-                "q_value", "log_ratio", "pct_diff"],
+    "keyness": [
+        "reference",
+        "count_a",
+        "words_a",
+        "docs_a",
+        "count_b",
+        "words_b",
+        "docs_b",
+        "g2",
+        "p_value",
+        "q_value",
+        "log_ratio",
+        "pct_diff",
+    ],
     "collocates": ["docs", "words", "mentions", "collocate", "observed", "expected", "mi", "mi3", "t", "logdice", "ll"],
     "trend": ["n_periods", "docs", "words", "mk_s", "mk_z", "mk_p", "min_p", "kendall_tau", "sen_slope"],
-    "ambiguity": ["docs", "words", "mentions", "sample_k", "variants", "variant_entropy", "collocate_entropy", "apd", "apd_low",
-                  "apd_high", "jsd_vs_rest"],
+    "ambiguity": [
+        "docs",
+        "words",
+        "mentions",
+        "sample_k",
+        "variants",
+        "variant_entropy",
+        "collocate_entropy",
+        "apd",
+        "apd_low",
+        "apd_high",
+        "jsd_vs_rest",
+    ],
 }
 
-COLLOCATE_WINDOW = 5      # word tokens each side of a mention
-CONTEXT_WINDOW = 20       # word tokens each side, for ambiguity contexts
+COLLOCATE_WINDOW = 5  # word tokens each side of a mention
+CONTEXT_WINDOW = 20  # word tokens each side, for ambiguity contexts
 COLLOCATES_PER_CELL = 50  # most strongly associated (by ll) collocates kept per concept x cell
-MIN_COLLOCATE_FREQ = 2    # a collocate must co-occur at least this often to be listed
-N_SAMPLES = 200           # subsamples of --sample-k mentions for the ambiguity measures
+MIN_COLLOCATE_FREQ = 2  # a collocate must co-occur at least this often to be listed
+N_SAMPLES = 200  # subsamples of --sample-k mentions for the ambiguity measures
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,19 @@ from typing import Any
 from .. import __version__
 from ..store import now_iso
 
-LIBRARIES = ("spacy", "spacy-lookups-data", "scikit-learn", "numpy", "scipy", "pdfminer.six", "trafilatura",
-             "python-docx", "charset-normalizer", "PyYAML", "bertopic")
+LIBRARIES = (
+    "spacy",
+    "spacy-lookups-data",
+    "scikit-learn",
+    "numpy",
+    "scipy",
+    "pdfminer.six",
+    "trafilatura",
+    "python-docx",
+    "charset-normalizer",
+    "PyYAML",
+    "bertopic",
+)
 
 
 def versions() -> dict[str, str | None]:
@@ -25,8 +36,15 @@ def versions() -> dict[str, str | None]:
     return out
 
 
-def run_record(*, store, lexicon, mention_key: str, params: dict[str, Any], files: list[Path],
-               contexts: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_record(
+    *,
+    store,
+    lexicon,
+    mention_key: str,
+    params: dict[str, Any],
+    files: list[Path],
+    contexts: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Everything needed to say which corpus, lexicon, code and seeds produced a report.
 
     ``contexts`` says how mention contexts were taken and embedded (windows, embedder parameters).
@@ -35,10 +53,18 @@ def run_record(*, store, lexicon, mention_key: str, params: dict[str, Any], file
     rec = {
         "tool": "discourse",
         "created_at": now_iso(),
-        "corpus": {"store": Path(store.path).name, "fingerprint": store.fingerprint(),
-                   "documents": store.count_documents(), "schema_version": store.schema_version},
-        "lexicon": {"name": lexicon.name, "version": lexicon.version, "content_hash": lexicon.content_hash,
-                    "mention_key": mention_key},
+        "corpus": {
+            "store": Path(store.path).name,
+            "fingerprint": store.fingerprint(),
+            "documents": store.count_documents(),
+            "schema_version": store.schema_version,
+        },
+        "lexicon": {
+            "name": lexicon.name,
+            "version": lexicon.version,
+            "content_hash": lexicon.content_hash,
+            "mention_key": mention_key,
+        },
         "versions": versions(),
         "parameters": params,
         "seeds": {"bootstrap": params.get("seed", 0), "subsample": params.get("seed", 0), "svd": params.get("seed", 0)},

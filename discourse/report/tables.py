@@ -37,8 +37,12 @@ from .tokens import Mention, TokenAccess
 
 __all__ = ["TABLES", "TABLE_COLUMNS", "Report", "ReportOptions", "build_report", "check_by", "period_of"]
 
-COUNT_TABLES = {"prominence": frequency.prominence, "counts": frequency.counts, "keyness": frequency.keyness,
-                "trend": frequency.trend}
+COUNT_TABLES = {
+    "prominence": frequency.prominence,
+    "counts": frequency.counts,
+    "keyness": frequency.keyness,
+    "trend": frequency.trend,
+}
 PASSAGE_WORDS = 2 * CONTEXT_WINDOW  # the embedder is fitted on passages of this many words
 
 
@@ -49,7 +53,7 @@ class Report:
     store: Store
     lexicon: Any
     opts: ReportOptions
-    key: str                      # the mention key (lexicon hash, or lexicon + model)
+    key: str  # the mention key (lexicon hash, or lexicon + model)
     grouped: Grouped
     embedder: Embedder
     notes: list[str] = field(default_factory=list)
@@ -94,12 +98,17 @@ class Report:
 
     def context_params(self) -> dict[str, Any]:
         """How contexts were taken and embedded, for ``run.json``."""
-        return {"collocate_window": COLLOCATE_WINDOW, "context_window": CONTEXT_WINDOW,
-                "passage_words": PASSAGE_WORDS, "embedder": self.embedder.params()}
+        return {
+            "collocate_window": COLLOCATE_WINDOW,
+            "context_window": CONTEXT_WINDOW,
+            "passage_words": PASSAGE_WORDS,
+            "embedder": self.embedder.params(),
+        }
 
 
-def build_report(store: Store, lexicon: Any, opts: ReportOptions, *, model: str | None = None,
-                 embedder: Embedder | None = None) -> Report:
+def build_report(
+    store: Store, lexicon: Any, opts: ReportOptions, *, model: str | None = None, embedder: Embedder | None = None
+) -> Report:
     """Select documents, load the kept-mention counts and group them into cells."""
     if opts.min_count < 0 or opts.sample_k < 2:
         raise UsageError("--min-count must be >= 0 and --sample-k >= 2")
@@ -120,6 +129,7 @@ def check_by(store: Store, by: Iterable[str]) -> tuple[str, ...]:
     known = set(DOC_FILTER_COLUMNS) | store.metadata_keys()
     for c in cols:
         if c not in known:
-            raise UsageError(f"--by {c!r} is not a document metadata column",
-                             hint="available: " + ", ".join(sorted(known)))
+            raise UsageError(
+                f"--by {c!r} is not a document metadata column", hint="available: " + ", ".join(sorted(known))
+            )
     return cols

@@ -26,13 +26,13 @@ class DocWords:
     """One document's word tokens: lower-cased lemmas and character spans, in text order."""
 
     lemmas: list[str]
-    starts: list[int]   # character offset of each word
-    ends: list[int]     # character offset just past each word
+    starts: list[int]  # character offset of each word
+    ends: list[int]  # character offset just past each word
 
     def span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
         """(first word, last word + 1) of the words overlapping ``[start_char, end_char)``; None if none."""
-        a = bisect_right(self.ends, start_char)   # first word ending after start_char
-        b = bisect_left(self.starts, end_char)    # words starting before end_char
+        a = bisect_right(self.ends, start_char)  # first word ending after start_char
+        b = bisect_left(self.starts, end_char)  # words starting before end_char
         return (a, b) if a < b else None
 
 
@@ -40,9 +40,9 @@ class Mention(NamedTuple):
     """A kept mention placed on the stored words."""
 
     doc_id: str
-    start: int      # first word index
-    end: int        # last word index + 1
-    variant: str    # folded (fold_variant)
+    start: int  # first word index
+    end: int  # last word index + 1
+    variant: str  # folded (fold_variant)
 
 
 class TokenAccess:
@@ -103,12 +103,12 @@ class TokenAccess:
     def context(self, m: Mention, w: int) -> str:
         """The ``w`` lemmas before and the ``w`` after a mention, as one space-separated string."""
         lemmas = self.lemmas(m.doc_id)
-        return " ".join(lemmas[max(0, m.start - w):m.start] + lemmas[m.end:m.end + w])
+        return " ".join(lemmas[max(0, m.start - w) : m.start] + lemmas[m.end : m.end + w])
 
     def passages(self, doc_ids: Iterable[str], size: int) -> list[str]:
         """Each document cut into consecutive passages of ``size`` lemmas."""
         out: list[str] = []
         for doc_id in doc_ids:
             lemmas = self.lemmas(doc_id)
-            out.extend(" ".join(lemmas[i:i + size]) for i in range(0, len(lemmas), size))
+            out.extend(" ".join(lemmas[i : i + size]) for i in range(0, len(lemmas), size))
         return out

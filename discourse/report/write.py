@@ -31,8 +31,14 @@ def write_all(report: Report, out_dir: Path, params: dict[str, Any]) -> list[Pat
         path = out_dir / f"{name}.csv"
         _write_atomic(path, partial(write_rows, report.opts.columns(name), report.table(name), "csv"))
         files.append(path)
-    rec = run_record(store=report.store, lexicon=report.lexicon, mention_key=report.key, params=params,
-                     files=files, contexts=report.context_params())
+    rec = run_record(
+        store=report.store,
+        lexicon=report.lexicon,
+        mention_key=report.key,
+        params=params,
+        files=files,
+        contexts=report.context_params(),
+    )
     run = out_dir / "run.json"
     _write_atomic(run, lambda fh: fh.write(json.dumps(rec, indent=2, ensure_ascii=False) + "\n"))
     return [*files, run]

@@ -27,8 +27,20 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 DEFAULT_DB = "discourse.db"
 
 DOC_COLUMNS = [
-    "doc_id", "path", "title", "date", "year", "date_source", "source_type",
-    "pages", "words", "ws_words", "chars", "extractor", "extractor_version", "ingested_at",
+    "doc_id",
+    "path",
+    "title",
+    "date",
+    "year",
+    "date_source",
+    "source_type",
+    "pages",
+    "words",
+    "ws_words",
+    "chars",
+    "extractor",
+    "extractor_version",
+    "ingested_at",
 ]
 
 
@@ -60,13 +72,13 @@ class MentionRow:
 
     doc_id: str
     concept: str
-    variant: str            # the matched text as written
+    variant: str  # the matched text as written
     start_char: int
     end_char: int
     start_token: int
     end_token: int
     page: int
-    sent_start: int         # character offsets of the (capped) sentence
+    sent_start: int  # character offsets of the (capped) sentence
     sent_end: int
     excluded: bool
     exclude_reason: str | None
@@ -87,8 +99,9 @@ class CorpusStats:
 
     def summary(self) -> str:
         """One line: ``total: N documents, P pages, W words; ledger: n status, ...``."""
-        return (f"total: {self.documents} documents, {self.pages} pages, {self.words} words; ledger: "
-                + ", ".join(f"{v} {k}" for k, v in sorted(self.ledger.items())))
+        return f"total: {self.documents} documents, {self.pages} pages, {self.words} words; ledger: " + ", ".join(
+            f"{v} {k}" for k, v in sorted(self.ledger.items())
+        )
 
 
 class Store:
@@ -157,9 +170,17 @@ class Store:
         for r in self.conn.execute(f"SELECT * FROM ledger{where} ORDER BY key", params):
             yield LedgerRow(**dict(r))
 
-    def ledger_put(self, key: str, path: str, status: str, reason: str | None = None,
-                   doc_id: str | None = None, sha256: str | None = None, size: int | None = None,
-                   extractor_version: str | None = None) -> None:
+    def ledger_put(
+        self,
+        key: str,
+        path: str,
+        status: str,
+        reason: str | None = None,
+        doc_id: str | None = None,
+        sha256: str | None = None,
+        size: int | None = None,
+        extractor_version: str | None = None,
+    ) -> None:
         self.conn.execute(
             "INSERT INTO ledger(key,path,status,reason,doc_id,sha256,size,extractor_version,updated_at) "
             "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET path=excluded.path, "
@@ -170,8 +191,12 @@ class Store:
 
     def ledger_keys_for_doc(self, doc_id: str, exclude_key: str) -> list[str]:
         """Ledger keys that yield ``doc_id``, other than ``exclude_key``, ordered by key."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT key FROM ledger WHERE doc_id=? AND key<>? ORDER BY key", (doc_id, exclude_key))]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT key FROM ledger WHERE doc_id=? AND key<>? ORDER BY key", (doc_id, exclude_key)
+            )
+        ]
 
     def ledger_status_counts(self) -> dict[str, int]:
         """Ledger rows per status."""
@@ -182,24 +207,28 @@ class Store:
         r = self.conn.execute("SELECT path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return r[0] if r else None
 
-    def insert_document(self, row: dict[str, Any], text: str, page_starts: list[int],
-                        nlp: str, n_tokens: int, docbin: bytes) -> None:
+    def insert_document(
+        self, row: dict[str, Any], text: str, page_starts: list[int], nlp: str, n_tokens: int, docbin: bytes
+    ) -> None:
         cols = list(row)
         self.conn.execute(
             f"INSERT INTO documents({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
             [_db_value(row[c]) for c in cols],
         )
-        self.conn.execute("INSERT INTO texts(doc_id,text,page_starts) VALUES (?,?,?)",
-                          (row["doc_id"], text, json.dumps(page_starts)))
-        self.conn.execute("INSERT INTO tokens(doc_id,nlp,n_tokens,docbin) VALUES (?,?,?,?)",
-                          (row["doc_id"], nlp, n_tokens, docbin))
+        self.conn.execute(
+            "INSERT INTO texts(doc_id,text,page_starts) VALUES (?,?,?)", (row["doc_id"], text, json.dumps(page_starts))
+        )
+        self.conn.execute(
+            "INSERT INTO tokens(doc_id,nlp,n_tokens,docbin) VALUES (?,?,?,?)", (row["doc_id"], nlp, n_tokens, docbin)
+        )
 
     def update_document(self, doc_id: str, fields: dict[str, Any]) -> None:
         if not fields:
             return
         sets = ",".join(f"{k}=?" for k in fields)
-        self.conn.execute(f"UPDATE documents SET {sets} WHERE doc_id=?",
-                          [_db_value(v) for v in fields.values()] + [doc_id])
+        self.conn.execute(
+            f"UPDATE documents SET {sets} WHERE doc_id=?", [_db_value(v) for v in fields.values()] + [doc_id]
+        )
 
     def delete_document(self, doc_id: str) -> None:
         self.conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
@@ -230,80 +259,101 @@ class Store:
 
     def metadata_keys(self) -> set[str]:
         """Every key used in any document's metadata (manifest or front-matter columns)."""
-        return {r[0] for r in self.conn.execute(
-            "SELECT DISTINCT j.key FROM documents, json_each(documents.metadata) AS j")}
+        return {
+            r[0] for r in self.conn.execute("SELECT DISTINCT j.key FROM documents, json_each(documents.metadata) AS j")
+        }
 
     def corpus_stats(self) -> CorpusStats:
         """Documents, pages and words by source_type and year, the totals and the ledger counts."""
-        rows = [dict(r) for r in self.conn.execute(
-            "SELECT source_type, year, count(*) AS docs, sum(pages) AS pages, sum(words) AS words, "
-            "sum(ws_words) AS ws_words FROM documents GROUP BY source_type, year "
-            "ORDER BY source_type IS NULL, source_type, year IS NULL, year")]
+        rows = [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT source_type, year, count(*) AS docs, sum(pages) AS pages, sum(words) AS words, "
+                "sum(ws_words) AS ws_words FROM documents GROUP BY source_type, year "
+                "ORDER BY source_type IS NULL, source_type, year IS NULL, year"
+            )
+        ]
         tot = self.conn.execute(
-            "SELECT count(*), coalesce(sum(pages),0), coalesce(sum(words),0) FROM documents").fetchone()
+            "SELECT count(*), coalesce(sum(pages),0), coalesce(sum(words),0) FROM documents"
+        ).fetchone()
         return CorpusStats(rows, tot[0], tot[1], tot[2], self.ledger_status_counts())
 
     # -- mentions ------------------------------------------------------------
     # A mention key is a lexicon content hash, or a hash of it and a spaCy
     # model (discourse.annotate.mention_key). Writers call these inside
     # their own transaction().
-    def register_lexicon(self, key: str, name: str | None, version: str | None, path: str | None,
-                         content: str) -> None:
+    def register_lexicon(self, key: str, name: str | None, version: str | None, path: str | None, content: str) -> None:
         """Record what ``key`` stands for (kept from the first registration)."""
         self.conn.execute(
-            "INSERT OR IGNORE INTO lexicons(mention_key,name,version,path,content,created_at) "
-            "VALUES (?,?,?,?,?,?)", (key, name, version, path, content, now_iso()))
+            "INSERT OR IGNORE INTO lexicons(mention_key,name,version,path,content,created_at) VALUES (?,?,?,?,?,?)",
+            (key, name, version, path, content, now_iso()),
+        )
 
     def unmatched_documents(self, key: str) -> list[str]:
         """doc_ids with no mention run under ``key``, in doc_id order."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT doc_id FROM documents WHERE doc_id NOT IN "
-            "(SELECT doc_id FROM mention_runs WHERE mention_key=?) ORDER BY doc_id", (key,))]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT doc_id FROM documents WHERE doc_id NOT IN "
+                "(SELECT doc_id FROM mention_runs WHERE mention_key=?) ORDER BY doc_id",
+                (key,),
+            )
+        ]
 
     def insert_mentions(self, key: str, rows: Iterable[MentionRow]) -> None:
         cols = ",".join(MENTION_COLUMNS)
         values = ",".join(f":{c}" for c in MENTION_COLUMNS)
         self.conn.executemany(
             f"INSERT INTO mentions(mention_key,{cols}) VALUES (:key,{values})",
-            ({"key": key, **{c: getattr(r, c) for c in MENTION_COLUMNS}, "excluded": int(r.excluded)}
-             for r in rows))
+            ({"key": key, **{c: getattr(r, c) for c in MENTION_COLUMNS}, "excluded": int(r.excluded)} for r in rows),
+        )
 
     def record_mention_runs(self, key: str, counts: Iterable[tuple[str, int]]) -> None:
         """Mark each (doc_id, number of mentions) as matched under ``key``."""
         self.conn.executemany(
             "INSERT OR REPLACE INTO mention_runs(mention_key,doc_id,n) VALUES (?,?,?)",
-            ((key, doc_id, n) for doc_id, n in counts))
+            ((key, doc_id, n) for doc_id, n in counts),
+        )
 
     def mention_counts(self, key: str) -> Iterator[tuple[str, str, int]]:
         """(doc_id, concept, n) of kept (not excluded) mentions under ``key``."""
         for r in self.conn.execute(
-                "SELECT doc_id, concept, count(*) FROM mentions WHERE mention_key=? AND excluded=0 "
-                "GROUP BY doc_id, concept ORDER BY doc_id, concept", (key,)):
+            "SELECT doc_id, concept, count(*) FROM mentions WHERE mention_key=? AND excluded=0 "
+            "GROUP BY doc_id, concept ORDER BY doc_id, concept",
+            (key,),
+        ):
             yield r[0], r[1], r[2]
 
     def kept_mentions(self, key: str) -> Iterator[tuple[str, str, int, int, str, int, int]]:
         """Kept mentions under ``key`` as (doc_id, concept, start_token, end_token, variant,
         start_char, end_char), ordered by doc_id and start_char."""
         for r in self.conn.execute(
-                "SELECT doc_id, concept, start_token, end_token, variant, start_char, end_char FROM mentions "
-                "WHERE mention_key=? AND excluded=0 ORDER BY doc_id, start_char", (key,)):
+            "SELECT doc_id, concept, start_token, end_token, variant, start_char, end_char FROM mentions "
+            "WHERE mention_key=? AND excluded=0 ORDER BY doc_id, start_char",
+            (key,),
+        ):
             yield r[0], r[1], r[2], r[3], r[4], r[5], r[6]
 
     def attested_variants(self, key: str) -> Iterator[tuple[str, str, bool, str]]:
         """Every mention under ``key`` as (concept, variant as written, excluded, doc_id)."""
         for r in self.conn.execute(
-                "SELECT concept, variant, excluded, doc_id FROM mentions WHERE mention_key=?", (key,)):
+            "SELECT concept, variant, excluded, doc_id FROM mentions WHERE mention_key=?", (key,)
+        ):
             yield r[0], r[1], bool(r[2]), r[3]
 
-    def kwic_rows(self, key: str, concept: str, cond: str = "1=1", params: Iterable[Any] = (),
-                  include_excluded: bool = False) -> list[dict[str, Any]]:
+    def kwic_rows(
+        self, key: str, concept: str, cond: str = "1=1", params: Iterable[Any] = (), include_excluded: bool = False
+    ) -> list[dict[str, Any]]:
         """Mentions of ``concept`` under ``key`` in the documents selected by ``cond`` (SQL on the
         documents table, aliased ``d``; see :func:`discourse.store.query.doc_where`), each with
         its document's title, date, year, source_type and path, ordered by path and offset."""
-        sql = ("SELECT m.doc_id, m.concept, m.variant, m.start_char, m.end_char, m.page, m.excluded, "
-               "m.exclude_reason, d.title, d.date, d.year, d.source_type, d.path FROM mentions m "
-               "JOIN documents d ON d.doc_id = m.doc_id WHERE m.mention_key=? AND m.concept=? "
-               + ("" if include_excluded else "AND m.excluded=0 ") + f"AND {cond} ORDER BY d.path, m.start_char")
+        sql = (
+            "SELECT m.doc_id, m.concept, m.variant, m.start_char, m.end_char, m.page, m.excluded, "
+            "m.exclude_reason, d.title, d.date, d.year, d.source_type, d.path FROM mentions m "
+            "JOIN documents d ON d.doc_id = m.doc_id WHERE m.mention_key=? AND m.concept=? "
+            + ("" if include_excluded else "AND m.excluded=0 ")
+            + f"AND {cond} ORDER BY d.path, m.start_char"
+        )
         return [dict(r) for r in self.conn.execute(sql, [key, concept, *params])]
 
     def fingerprint(self) -> str:

@@ -9,8 +9,19 @@ from typing import Any
 from ..errors import UsageError
 
 # Document columns a filter can name directly; anything else is a metadata key.
-DOC_FILTER_COLUMNS = {"doc_id", "path", "title", "date", "year", "date_source", "source_type",
-                      "extractor", "pages", "words", "ws_words"}
+DOC_FILTER_COLUMNS = {
+    "doc_id",
+    "path",
+    "title",
+    "date",
+    "year",
+    "date_source",
+    "source_type",
+    "extractor",
+    "pages",
+    "words",
+    "ws_words",
+}
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 
@@ -26,8 +37,12 @@ def parse_where(items: Iterable[str] | None) -> list[tuple[str, str]]:
     return out
 
 
-def doc_where(where: Iterable[str] | None = None, year_from: int | None = None, year_to: int | None = None,
-              alias: str = "documents") -> tuple[str, list[Any]]:
+def doc_where(
+    where: Iterable[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    alias: str = "documents",
+) -> tuple[str, list[Any]]:
     """SQL condition and parameters selecting documents.
 
     ``--where KEY=VALUE`` matches a document column or, for any other key, a

@@ -18,6 +18,7 @@ Typical use in a test::
     report = precision_recall(pairs)
     assert report["__pooled__"]["precision"] >= 0.98
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,13 +29,21 @@ from typing import Iterable, Sequence
 GOLD_PATH = Path(__file__).resolve().parent / "gold.tsv"
 NONE = "none"
 CONCEPTS = (
-    "co-production", "personalisation", "personal-budgets", "direct-payments",
-    "self-directed-support", "big-society", "active-citizenship",
-    "community-capacity", "user-involvement", "participation", "empowerment",
-    "partnership", "choice-and-control",
+    "co-production",
+    "personalisation",
+    "personal-budgets",
+    "direct-payments",
+    "self-directed-support",
+    "big-society",
+    "active-citizenship",
+    "community-capacity",
+    "user-involvement",
+    "participation",
+    "empowerment",
+    "partnership",
+    "choice-and-control",
 )
-FIELDS = ("id", "corpus", "file", "licence", "char_start", "char_end",
-          "left", "target", "right", "label", "note")
+FIELDS = ("id", "corpus", "file", "licence", "char_start", "char_end", "left", "target", "right", "label", "note")
 
 
 def load_gold(path: str | Path = GOLD_PATH) -> list[dict]:
@@ -67,8 +76,9 @@ def snippet(item: dict) -> tuple[str, int, int]:
     return item["left"] + item["target"] + item["right"], s, e
 
 
-def predicted_label(item: dict, spans: Iterable[Sequence], offset: int = 0,
-                    target: tuple[int, int] | None = None) -> str:
+def predicted_label(
+    item: dict, spans: Iterable[Sequence], offset: int = 0, target: tuple[int, int] | None = None
+) -> str:
     """Reduce a matcher's output to one label for a gold item.
 
     ``spans``: iterable of ``(start, end, concept)`` predicted in some text.
@@ -112,8 +122,14 @@ def _stats(tp: int, fp: int, fn: int, z: float) -> dict:
     rec = tp / n_gold if n_gold else None
     f1 = (2 * prec * rec / (prec + rec)) if prec and rec else (0.0 if n_pred and n_gold else None)
     return {
-        "tp": tp, "fp": fp, "fn": fn, "n_gold": n_gold, "n_pred": n_pred,
-        "precision": prec, "recall": rec, "f1": f1,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "n_gold": n_gold,
+        "n_pred": n_pred,
+        "precision": prec,
+        "recall": rec,
+        "f1": f1,
         "precision_ci": wilson_interval(tp, n_pred, z),
         "recall_ci": wilson_interval(tp, n_gold, z),
     }

@@ -80,7 +80,9 @@ def test_subsample_stat():
     assert subsample_stat(vecs, 41, stat=average_pairwise_cosine_distance) is None
     # k == n: every subsample is the full set
     full = average_pairwise_cosine_distance(vecs)
-    assert subsample_stat(vecs, 40, stat=average_pairwise_cosine_distance) == pytest.approx((full, full, full), abs=1e-9)
+    assert subsample_stat(vecs, 40, stat=average_pairwise_cosine_distance) == pytest.approx(
+        (full, full, full), abs=1e-9
+    )
     # list items
     labels = ["a", "b"] * 10
     assert subsample_stat(labels, 20, stat=label_entropy, n_samples=5) == pytest.approx((1.0, 1.0, 1.0), abs=1e-4)

@@ -49,10 +49,12 @@ def test_one_dominant_document_widens_the_interval():
     # Same total (60 mentions in 10 documents of 1,000 words), spread evenly or in one document.
     even = np.array([[6, 1000]] * 10)
     lumpy = np.array([[51, 1000]] + [[1, 1000]] * 9)
+
     def width(v):
         s = cluster_bootstrap_sums(v, 2000, seed=0)
         lo, hi = ratio_interval(s[:, 0], s[:, 1], scale=10_000)
         return hi - lo
+
     assert width(even) == pytest.approx(0.0)
     assert width(lumpy) > 50
 

@@ -13,8 +13,7 @@ def test_total_variation_worked_example():
 
 def test_composition_shift_finds_the_most_different_pair():
     # GOV.UK guides early, NHS papers late: the first and last periods share nothing.
-    by = {"2010-2014": {"govuk": 40}, "2015-2019": {"govuk": 30, "nhs": 10}, "2020-2024": {"nhs": 20},
-          "2025-2029": {}}
+    by = {"2010-2014": {"govuk": 40}, "2015-2019": {"govuk": 30, "nhs": 10}, "2020-2024": {"nhs": 20}, "2025-2029": {}}
     d, a, b = composition_shift(by)
     assert (d, a, b) == (1.0, "2010-2014", "2020-2024")
     assert d >= SHIFT_THRESHOLD
