@@ -14,12 +14,16 @@ PROMINENCE = [
     "count",
     "words",
     "per_10k",
+    "per_10k_low",
+    "per_10k_high",
     "per_10k_doc_mean",
     "doc_freq",
     "dp",
     "dp_norm",
     "juilland_d",
     "share_of_voice",
+    "share_low",
+    "share_high",
 ]
 TRANSFORMATION = ("co-production", "personalisation", "personal-budgets", "direct-payments", "self-directed-support")
 
@@ -30,8 +34,15 @@ def test_real_prominence_report(report_db, workdir):
     assert list(rows[0].keys()) == PROMINENCE
     assert {r["source_type"] for r in rows} >= {"lay", "government", "party"}
     for r in rows:
-        for col in ("docs", "docs_with", "count", "words", "per_10k", "doc_freq", "share_of_voice"):
+        for col in ("docs", "docs_with", "count", "words", "per_10k", "doc_freq"):
             assert r[col] != "", (col, r)
+    # share_of_voice is blank only for 0/0: no concept of the family mentioned in the cell (issue 8)
+    fam = {}
+    for r in rows:
+        fam.setdefault((r["source_type"], r["period"]), []).append(r)
+    for r in rows:
+        if r["share_of_voice"] == "":
+            assert r["count"] == "0"
     # the paper's comparison: the transformation family, all years pooled, per source type
     p5 = cli("report", "prominence", "--by", "source_type", "--period", "all", "--format", "csv", "--db", report_db)
     figure("transformation family, all years (per_10k, docs_with/docs, share_of_voice):")
@@ -39,7 +50,7 @@ def test_real_prominence_report(report_db, workdir):
         if r["concept"] in TRANSFORMATION:
             figure(
                 f"  {r['source_type']:10} {r['concept']:22} count {r['count']:>5} per_10k {float(r['per_10k']):7.3f} "
-                f"docs {r['docs_with']:>4}/{r['docs']:<4} share {float(r['share_of_voice']):.3f}"
+                f"docs {r['docs_with']:>4}/{r['docs']:<4} share {r['share_of_voice'] or 'blank (0/0)'}"
             )
 
 
