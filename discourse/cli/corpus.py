@@ -8,6 +8,7 @@ from typing import List
 
 import typer
 
+from ..store import DOC_COLUMNS as STORE_DOC_COLUMNS
 from . import app
 from ._common import (
     EXIT_PARTIAL,
@@ -23,21 +24,8 @@ from ._common import (
     warn,
 )
 
-DOC_COLUMNS = [
-    "doc_id",
-    "path",
-    "title",
-    "date",
-    "year",
-    "date_source",
-    "source_type",
-    "pages",
-    "words",
-    "ws_words",
-    "extractor",
-    "extractor_version",
-    "ingested_at",
-]
+# `docs` lists the stored document columns except `chars` (kept for quality checks, not for reading).
+DOC_COLUMNS = [c for c in STORE_DOC_COLUMNS if c != "chars"]
 LEDGER_COLUMNS = ["path", "status", "reason", "doc_id", "sha256", "size", "updated_at"]
 STATS_COLUMNS = ["source_type", "year", "docs", "pages", "words", "ws_words"]
 
