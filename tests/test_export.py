@@ -174,3 +174,45 @@ def test_tiny_p_values_are_never_zero():
 
     rec = json.loads(buf.getvalue())
     assert rec["p_value"] == 3.2e-15 and rec["log_ratio"] == 0 and rec["q_value"] == 0.0123456789
+
+
+def test_table_view_keeps_bracketed_text_and_whole_numbers():
+    import io
+
+    from discourse.report.export import write_rows
+
+    rows = [
+        {
+            "concept": "partnership",
+            "rule": "[if MATCH {0,2} (with|between)]",
+            "left": "see [full report](http://x.org/a)",
+            "count": 1234567890,
+            "per_10k": 12345.678901,
+        },
+    ]
+    buf = io.StringIO()
+    write_rows(["concept", "rule", "left", "count", "per_10k"], rows, "table", buf, title="[bold]t[/bold]")
+    out = buf.getvalue()
+    flat = "".join(ch for ch in out if ch not in "│┃ \n")
+    assert "[ifMATCH{0,2}(with|between)]" in flat
+    assert "[fullreport](http://x.org/a)" in flat
+    assert "1234567890" in out and "12345.678901" in out  # digits on one line
+    assert "[bold]t[/bold]" in out
+
+
+def test_narrow_terminal_never_cuts_numbers(monkeypatch):
+    import io
+
+    from discourse.report.export import write_rows
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("COLUMNS", "100")
+    cols = ["concept"] + [f"c{i}" for i in range(14)]
+    rows = [{"concept": "self-directed-support", **{f"c{i}": 123456.654321 for i in range(14)}}]
+    buf = Tty()
+    write_rows(cols, rows, "table", buf)
+    assert buf.getvalue().count("123456.654321") == 14
+    assert "self-directed-support" in buf.getvalue()

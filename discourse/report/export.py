@@ -112,14 +112,25 @@ def write_rows(
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
-        table = Table(title=title, show_lines=False)
-        for c in columns:
-            table.add_column(c, overflow="fold")
-        for r in rows:
-            table.add_row(*[cell(v, neutralise=False, full=f) for v, f in zip(as_list(r), full, strict=False)])
+        # Cells are Text objects, never markup: "[if ...]" or "[full report](url)" in corpus text stays intact.
+        # Numbers never wrap mid-digit: a column is folded only when its values are text.
+        materialised = [as_list(r) for r in rows]
+        table = Table(title=Text(title) if title else None, show_lines=False)
+        for i, c in enumerate(columns):
+            numeric = all(isinstance(r[i], (int, float)) or r[i] is None for r in materialised if i < len(r))
+            table.add_column(Text(c), overflow="fold", no_wrap=numeric, justify="right" if numeric else "left")
+        for r in materialised:
+            table.add_row(*[Text(cell(v, neutralise=False, full=f)) for v, f in zip(r, full, strict=False)])
             n += 1
-        Console(file=out, width=None if out.isatty() else 200).print(table)
+        console = Console(file=out, width=None if out.isatty() else 200)
+        # Never shrink below the table's minimum (whole numbers, longest word): wider than the
+        # terminal is better than a cut cell.
+        need = table.__rich_measure__(console, console.options).minimum
+        if need > console.width:
+            console = Console(file=out, width=need, force_terminal=out.isatty())
+        console.print(table)
     out.flush()
     return n
 
