@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeVar
 
 from . import __version__
 from .errors import ExtractError, NoTextError
+from .sources import merge_metadata, resolve_metadata
 from .store import Store, now_iso
 from .types import Extracted, Prepared, Source, WorkFailure, WorkResult
 
@@ -302,7 +303,7 @@ class Ingester:
             if doc["path"] == src.key:
                 raw = doc["raw_meta"]
                 fields = self._resolve(src, raw.get("front_matter", {}), raw.get("embedded", {}))
-                self.store.update_document(old.doc_id, fields)
+                self.store.update_document(old.doc_id, merge_metadata(doc, fields, src.key))
                 self.store.ledger_put(
                     src.key, src.path, "unchanged", None, old.doc_id, sha, old.size, old.extractor_version
                 )
@@ -382,7 +383,6 @@ class Ingester:
         self._emit_outcome(Outcome(src.key, status, reason))
 
     def _resolve(self, src: Source, front_matter: dict, embedded: dict) -> dict[str, Any]:
-        from .sources import resolve_metadata
 
         r = resolve_metadata(
             path=src.key, manifest=src.manifest, front_matter=front_matter, cli=self.cli, embedded=embedded

@@ -295,6 +295,15 @@ def discover(
         else:
             add(p)
     keys = sorted(set(found))
+    if manifest and rows and keys and not any(k in rows for k in keys):
+        folder = os.path.dirname(abs_path(manifest))
+        example = next(iter(sorted(rows)))
+        raise ManifestError(
+            f"{manifest}: none of its {len(rows)} rows matches an input (its file paths are resolved "
+            f"relative to the manifest's folder, {folder}: e.g. {example})",
+            hint="keep the manifest beside the files it lists, or give paths relative to its folder; "
+            "nothing was changed",
+        )
     sources = [Source(path=k, key=k, manifest=dict(rows.get(k, {}))) for k in keys]
     seen: set[str] = set()
     unique_missing = []
@@ -414,6 +423,33 @@ def resolve_metadata(
         metadata=_other_metadata((front_matter, manifest)),
         warnings=warnings,
     )
+
+
+#: Precedence of the layers a date can come from (higher wins); any ``*-metadata`` ranks 1.
+DATE_RANK = {"manifest": 5, "front-matter": 4, "cli": 3, "filename": 2, "none": 0}
+
+
+def merge_metadata(old: dict[str, Any], new: dict[str, Any], path: str) -> dict[str, Any]:
+    """Merge re-resolved fields ``new`` into a stored document ``old``: a silent source never erases.
+
+    - The date (with year and date_source) is replaced only by one from a layer of
+      equal or higher precedence (:data:`DATE_RANK`); "none" never replaces a date.
+    - ``title`` is replaced unless the new one is only the file-name fallback;
+      ``source_type`` unless the new one is empty.
+    - ``metadata`` is merged key by key: new values win, keys the new layers do not
+      give are kept.
+    """
+    out = dict(new)
+    old_rank = DATE_RANK.get(old.get("date_source") or "none", 1)
+    new_rank = DATE_RANK.get(new.get("date_source") or "none", 1)
+    if old.get("date") and new_rank < old_rank:
+        out.update(date=old["date"], year=old.get("year"), date_source=old["date_source"])
+    if old.get("title") and new.get("title") == _resolve_title(path, ()):
+        out["title"] = old["title"]
+    if old.get("source_type") and not new.get("source_type"):
+        out["source_type"] = old["source_type"]
+    out["metadata"] = {**(old.get("metadata") or {}), **(new.get("metadata") or {})}
+    return out
 
 
 def _embedded_label(path: str) -> str:
