@@ -39,7 +39,8 @@ def store_and_lexicon(tmp_path):
 
 def test_write_all(tmp_path, store_and_lexicon):
     db, lex = store_and_lexicon
-    out = tmp_path / "out" / "nested"
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "nested"  # DIR may be new; its folder must exist
     with Store.open(str(db), create=False) as store:
         rep = build_report(store, lex, ReportOptions(period="all", min_count=2, sample_k=3))
         paths = write_all(rep, out, {"period": "all", "seed": 0})
@@ -59,15 +60,42 @@ def test_write_all(tmp_path, store_and_lexicon):
     assert (out / "prominence.csv").read_text().startswith("concept,source_type,period,docs,")
 
 
-def test_write_all_stops_at_a_failing_table(tmp_path, store_and_lexicon):
+def test_write_all_is_all_or_nothing(tmp_path, store_and_lexicon):
     db, lex = store_and_lexicon
     out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    (out / "prominence.csv").write_text("old table")
     with Store.open(str(db), create=False) as store:
         rep = build_report(store, lex, ReportOptions(period="all", reference="nosuch"))
         with pytest.raises(UsageError, match="reference"):
             write_all(rep, out, {})
-    # the tables before keyness are written; nothing half-written, no run.json
-    assert sorted(p.name for p in out.iterdir()) == ["counts.csv", "prominence.csv"]
+    # keyness failed: DIR is exactly as it was, and no temporary folder is left beside it
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "prominence.csv"]
+    assert (out / "prominence.csv").read_text() == "old table"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("target", ["file", "/dev/null/x", "/proc/x", "missing/parent/x"])
+def test_bad_output_fails_before_any_work(tmp_path, store_and_lexicon, target):
+    db, _ = store_and_lexicon
+    existing = tmp_path / "file"
+    existing.write_text("keep")
+    t = str(existing) if target == "file" else (str(tmp_path / target) if target.startswith("missing") else target)
+    p = run_cli("report", "--all", "-o", t, "--period", "all", db=db)
+    assert p.returncode == 1 and p.stderr.startswith("Error: -o ") and "Traceback" not in p.stderr
+    assert existing.read_text() == "keep"
+    p = run_cli("report", "prominence", "-o", str(tmp_path), db=db)  # a folder given for one table
+    assert p.returncode == 1 and "is a folder" in p.stderr
+
+
+def test_single_table_output_is_atomic_and_dev_null_works(tmp_path, store_and_lexicon):
+    db, _ = store_and_lexicon
+    f = tmp_path / "p.csv"
+    assert run_cli("report", "prominence", "--period", "all", "-o", f, db=db).returncode == 0
+    assert f.read_text().startswith("concept,")
+    assert run_cli("report", "prominence", "--period", "all", "-o", "/dev/null", db=db).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_cli_all_needs_a_directory(tmp_path, store_and_lexicon):

@@ -53,8 +53,9 @@ def emit(columns, rows, fmt: str | None, output: str = "-", title: str | None = 
     """
     check_format(fmt)
     if output and output != "-":
-        with open(output, "w", encoding="utf-8", newline="\n") as fh:
-            return write_rows(columns, rows, fmt or "csv", fh, title=title)
+        from ..report.write import write_file
+
+        return write_file(output, lambda fh: write_rows(columns, rows, fmt or "csv", fh, title=title))
     fmt = fmt or default_format(sys.stdout)
     if fmt == "table" and table_columns:
         columns = table_columns

@@ -40,7 +40,7 @@ def report(
     """Prominence, counts, keyness, collocates, trend or ambiguity of each concept."""
     from ..lexicon import load_lexicon
     from ..report.tables import TABLES, ReportOptions, build_report, check_by
-    from ..report.write import write_all
+    from ..report.write import check_output, write_all
     from ..store import Store
 
     with handle_errors():
@@ -49,6 +49,8 @@ def report(
             raise typer.BadParameter(f"{table!r} is not one of {', '.join(TABLES)}", param_hint="TABLE")
         if all_tables and output == "-":
             raise typer.BadParameter("--all writes files: give a directory with -o DIR", param_hint="--all")
+        if output != "-":
+            check_output(output, directory=all_tables)  # before any work
         lex = load_lexicon(lexicon)
         with Store.open(db_path(db), create=False) as store:
             opts = ReportOptions(
