@@ -94,6 +94,10 @@ def kwic(
             raise typer.BadParameter("expected left, right or date", param_hint="--sort")
         lex = load_lexicon(lexicon)
         with Store.open(db_path(db), create=False) as store:
+            from ..store.query import check_where
+
+            for msg in check_where(store, where):
+                note(f"Note: {msg}")
             rows = run_kwic(
                 store,
                 lex,

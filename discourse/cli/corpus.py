@@ -168,16 +168,20 @@ def docs(
 
 @app.command()
 def ledger(
-    status: str | None = typer.Option(None, "--status", help="Only rows with this status."),
+    status: str | None = typer.Option(
+        None, "--status", help="Only rows with this status: ingested|unchanged|duplicate|no-text|skipped|failed."
+    ),
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
     """List every input seen by ingest, with its status and reason."""
-    from ..store import Store
+    from ..store import LEDGER_STATUSES, Store
 
     with handle_errors():
         check_format(fmt)
+        if status is not None and status not in LEDGER_STATUSES:
+            raise typer.BadParameter(f"{status!r} is not one of {', '.join(LEDGER_STATUSES)}", param_hint="--status")
         with Store.open(db_path(db), create=False) as store:
             rows = (
                 {"path": r.key, **{c: getattr(r, c) for c in LEDGER_COLUMNS if c != "path"}}

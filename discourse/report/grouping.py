@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import UsageError
 from ..store import Store
-from ..store.query import DOC_FILTER_COLUMNS, doc_where
+from ..store.query import DOC_FILTER_COLUMNS, check_where, doc_where
 from .options import ReportOptions
 
 PeriodFn = Callable[[int | None], tuple[str, int | None] | None]
@@ -121,6 +121,7 @@ def group(
 
 def select_documents(store: Store, opts: ReportOptions) -> tuple[list[Doc], list[str]]:
     """The documents the options select, each with its --by values and period; and notes."""
+    where_notes = check_where(store, opts.where)
     cond, params = doc_where(list(opts.where), opts.year_from, opts.year_to, alias="documents")
     period = period_of(opts.period)
     docs, no_year, outside = [], 0, 0
@@ -133,7 +134,7 @@ def select_documents(store: Store, opts: ReportOptions) -> tuple[list[Doc], list
                 outside += 1
             continue
         docs.append(Doc(d["doc_id"], d["words"], tuple(_by_value(d, col) for col in opts.by), p[0], p[1], _mix(d)))
-    notes = []
+    notes = list(where_notes)
     if no_year:
         notes.append(f"{no_year} document(s) without a year left out (use --period all to include them)")
     if outside:

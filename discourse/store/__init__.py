@@ -26,6 +26,9 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "discourse.db"
 
+#: The ledger's statuses (the CHECK constraint of the ledger table).
+LEDGER_STATUSES = ("ingested", "unchanged", "duplicate", "no-text", "skipped", "failed")
+
 DOC_COLUMNS = [
     "doc_id",
     "path",
@@ -256,6 +259,19 @@ class Store:
         if r is None:
             raise StoreError(f"{self.path}: no tokens for document {doc_id}")
         return r[0]
+
+    def distinct_values(self, key: str, columns: set[str]) -> list[str]:
+        """The distinct non-empty values of a document column (``key`` in ``columns``) or metadata key, sorted."""
+        if key in columns:
+            sql = f"SELECT DISTINCT CAST({key} AS TEXT) FROM documents WHERE {key} IS NOT NULL"
+            rows = self.conn.execute(sql)
+        else:
+            rows = self.conn.execute(
+                "SELECT DISTINCT CAST(json_extract(metadata, ?) AS TEXT) FROM documents "
+                "WHERE json_extract(metadata, ?) IS NOT NULL",
+                (f'$."{key}"', f'$."{key}"'),
+            )
+        return sorted(r[0] for r in rows if r[0] not in (None, ""))
 
     def metadata_keys(self) -> set[str]:
         """Every key used in any document's metadata (manifest or front-matter columns)."""

@@ -73,3 +73,38 @@ def doc_where(
         conds.append(f"{alias}.year <= ?")
         params.append(year_to)
     return (" AND ".join(conds) or "1=1"), params
+
+
+def check_where(store: Any, where: Iterable[str] | None) -> list[str]:
+    """Validate ``--where`` against the store: an unknown key is a usage error; return notes.
+
+    The error lists the valid keys (document columns and metadata keys) with a
+    "did you mean" for a case or spelling slip. A value that matches no
+    document gets a note listing the values that exist (the first 12), again
+    with a "did you mean".
+    """
+    import difflib
+
+    pairs = parse_where(where)
+    if not pairs:
+        return []
+    keys = set(DOC_FILTER_COLUMNS) | store.metadata_keys()
+    notes: list[str] = []
+    for key, value in pairs:
+        if key not in keys:
+            close = difflib.get_close_matches(key.lower(), sorted(keys), n=1, cutoff=0.6)
+            hint = (f"did you mean {close[0]}? " if close else "") + "keys: " + ", ".join(sorted(keys))
+            raise UsageError(f"--where {key}={value}: {key!r} is not a document column or metadata key", hint=hint)
+        values = store.distinct_values(key, DOC_FILTER_COLUMNS)
+        if value not in values:
+            close = (
+                difflib.get_close_matches(value, values, n=1, cutoff=0.6)
+                or [v for v in values if v.lower() == value.lower()][:1]
+            )
+            shown = ", ".join(values[:12]) + (", ..." if len(values) > 12 else "")
+            notes.append(
+                f"--where {key}={value} matches no document"
+                + (f" (did you mean {close[0]!r}?)" if close else "")
+                + f"; values of {key}: {shown or 'none'}"
+            )
+    return notes
