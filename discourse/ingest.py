@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar
 
 from . import __version__
 from .errors import ExtractError, NoTextError
-from .sources import merge_metadata, resolve_metadata
+from .sources import NOT_REGULAR, merge_metadata, resolve_metadata
 from .store import Store, now_iso
 from .types import Extracted, Prepared, Source, WorkFailure, WorkResult
 
@@ -225,9 +225,10 @@ class Ingester:
     # -- planning --------------------------------------------------------------
     def run(self, sources: list[Source], missing: Iterable[tuple[str, str]] = ()) -> IngestResult:
         for path, reason in missing:
+            status = "skipped" if reason == NOT_REGULAR else "failed"
             with self.store.transaction():
-                self.store.ledger_put(path, path, "failed", reason)
-            self._emit_outcome(Outcome(path, "failed", reason))
+                self.store.ledger_put(path, path, status, reason)
+            self._emit_outcome(Outcome(path, status, reason))
         tasks = self._plan(sources)
         self.on_event("total", len(tasks))
         if self.jobs == 1:
@@ -279,7 +280,7 @@ class Ingester:
             self._record_error(src, sha, size, exc.status, exc.message)
             return []
         for row, text, meta in rows:
-            key = f"{src.path}#row={row}"
+            key = f"{src.key}#row={row}"
             rsrc = Source(path=src.path, key=key, manifest=src.manifest, row=row)
             if self._unchanged(rsrc, sha):
                 continue

@@ -230,6 +230,17 @@ def _file_column(name: str, header: list[str], line: int) -> int:
 # --- discovery --------------------------------------------------------------
 
 
+def _safe(path: str) -> str:
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+NOT_REGULAR = "not a regular file (a FIFO, device or socket)"
+
+
 def _walk(folder: str, skip: set[str], found: list[str], missing: list[tuple[str, str]]) -> None:
     def onerror(exc: OSError) -> None:
         missing.append((exc.filename or folder, f"cannot read folder: {exc.strerror or exc}"))
@@ -240,8 +251,12 @@ def _walk(folder: str, skip: set[str], found: list[str], missing: list[tuple[str
             if f.startswith("."):
                 continue
             p = abs_path(os.path.join(root, f))
-            if p not in skip and os.path.isfile(p):
+            if p in skip:
+                continue
+            if os.path.isfile(p):
                 found.append(p)
+            elif os.path.exists(p):
+                missing.append((p, NOT_REGULAR))
 
 
 def discover(
@@ -272,6 +287,8 @@ def discover(
     def add(p: str) -> None:
         if os.path.isdir(p):
             _walk(p, skip, found, missing)
+        elif os.path.exists(p) and not os.path.isfile(p):
+            missing.append((p, NOT_REGULAR))  # a FIFO would block the reader forever
         elif os.path.exists(p):
             a = abs_path(p)
             if a not in skip:
@@ -304,7 +321,9 @@ def discover(
             hint="keep the manifest beside the files it lists, or give paths relative to its folder; "
             "nothing was changed",
         )
-    sources = [Source(path=k, key=k, manifest=dict(rows.get(k, {}))) for k in keys]
+    # The key is what the store records: a file name that is not UTF-8 is kept openable in ``path``
+    # and escaped in ``key`` (see discourse.store.db_text).
+    sources = [Source(path=k, key=_safe(k), manifest=dict(rows.get(k, {}))) for k in keys]
     seen: set[str] = set()
     unique_missing = []
     for p, why in missing:

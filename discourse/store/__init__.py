@@ -163,7 +163,7 @@ class Store:
 
     # -- ledger ------------------------------------------------------------
     def ledger_get(self, key: str) -> LedgerRow | None:
-        r = self.conn.execute("SELECT * FROM ledger WHERE key=?", (key,)).fetchone()
+        r = self.conn.execute("SELECT * FROM ledger WHERE key=?", (db_text(key),)).fetchone()
         return LedgerRow(**dict(r)) if r else None
 
     def ledger_rows(self, status: str | None = None) -> Iterator[LedgerRow]:
@@ -189,7 +189,17 @@ class Store:
             "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET path=excluded.path, "
             "status=excluded.status, reason=excluded.reason, doc_id=excluded.doc_id, sha256=excluded.sha256, "
             "size=excluded.size, extractor_version=excluded.extractor_version, updated_at=excluded.updated_at",
-            (key, path, status, reason, doc_id, sha256, size, extractor_version, now_iso()),
+            (
+                db_text(key),
+                db_text(path),
+                status,
+                reason and db_text(reason),
+                doc_id,
+                sha256,
+                size,
+                extractor_version,
+                now_iso(),
+            ),
         )
 
     def ledger_keys_for_doc(self, doc_id: str, exclude_key: str) -> list[str]:
@@ -403,7 +413,22 @@ def _doc_dict(r: sqlite3.Row) -> dict[str, Any]:
 def _db_value(v: Any) -> Any:
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    if isinstance(v, str):
+        return db_text(v)
     return v
+
+
+def db_text(s: str) -> str:
+    """``s`` as valid UTF-8 for SQLite: a file name that is not UTF-8 (surrogate escapes) gets ``\\xNN`` escapes.
+
+    Applied to every key and path the store writes or looks up, so a file named
+    with bytes ``\\xff\\xfe`` is ingested under the key ``...\\xff\\xfe...``.
+    """
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _split_sql(script: str) -> list[str]:
