@@ -259,3 +259,15 @@ def test_version_2_store_upgrades_in_place_to_mention_key(tmp_path):
         assert s.conn.execute("SELECT name FROM lexicons WHERE mention_key='k'").fetchone()[0] == "lex"
     with Store.open(db) as s:  # reopening applies nothing more
         assert s.schema_version == SCHEMA_VERSION
+
+
+def test_two_processes_creating_one_store_do_not_race(tmp_path):
+    import subprocess
+    import sys
+
+    code = "import sys; from discourse.store import Store; Store.open(sys.argv[1]).close()"
+    for trial in range(6):
+        db = tmp_path / f"race{trial}.db"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE) for _ in range(3)]
+        errs = [p.communicate()[1].decode() for p in procs]
+        assert all(p.returncode == 0 for p in procs), errs

@@ -141,6 +141,10 @@ class Store:
             )
         for v in range(version, SCHEMA_VERSION):
             with self.transaction():
+                # Re-read under the write lock: another process may have applied this migration since
+                # (two first ingests into a new store raced here: "table documents already exists").
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] > v:
+                    continue
                 for stmt in _split_sql(MIGRATIONS[v]):
                     self.conn.execute(stmt)
                 self.conn.execute(f"PRAGMA user_version={v + 1}")
