@@ -41,6 +41,7 @@ from . import concepts as _concepts  # noqa: E402,F401  (lexicon, kwic)
 from . import corpus as _corpus  # noqa: E402,F401  (ingest, docs, stats, ledger)
 from . import meaning as _meaning  # noqa: E402,F401  (senses, frames)
 from . import report as _report  # noqa: E402,F401  (report)
+from . import validate as _validate  # noqa: E402,F401  (sample, label, validate)
 
 
 def main() -> None:

@@ -103,6 +103,20 @@ MIGRATIONS: list[str] = [
     ALTER TABLE mention_runs RENAME COLUMN lexicon_hash TO mention_key;
     ALTER TABLE mentions RENAME COLUMN lexicon_hash TO mention_key;
     """,
+    # 4: hand labels of mentions (discourse validate). Keyed by the mention's document and
+    # character span, not by a row or a mention key, so a label outlives re-matching and
+    # lexicon edits: it joins any current mention with the same span and concept.
+    """
+    CREATE TABLE labels (
+        mention_id  TEXT NOT NULL,           -- "{doc_id}:{start_char}-{end_char}"
+        concept     TEXT NOT NULL,           -- the concept the coder judged the mention for
+        coder       TEXT NOT NULL,           -- the sample file's label column (label, coder_a, ...)
+        label       TEXT NOT NULL CHECK (label IN ('yes','no','unsure')),
+        source      TEXT,                    -- the sample file the label was read from
+        labelled_at TEXT NOT NULL,           -- when it was stored (UTC, ISO 8601)
+        PRIMARY KEY (mention_id, concept, coder)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
