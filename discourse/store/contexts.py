@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class MentionContext:
     """One stored mention, its document's metadata and (a shared reference to) the document text.
 
-    ``mention_id`` is ``f"{doc_id}:{start_char}"``: stable across runs and
+    ``mention_id`` is ``f"{doc_id}:{start_char}-{end_char}"`` (as in labels): stable across runs and
     stores, since doc_id is a hash of the document's normalised text.
     """
 
@@ -131,7 +131,7 @@ def mention_contexts(
         meta = r["metadata"]
         out.append(
             MentionContext(
-                mention_id=f"{doc_id}:{r['start_char']}",
+                mention_id=f"{doc_id}:{r['start_char']}-{r['end_char']}",
                 doc_id=doc_id,
                 concept=r["concept"],
                 variant=r["variant"],
