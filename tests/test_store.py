@@ -271,3 +271,16 @@ def test_two_processes_creating_one_store_do_not_race(tmp_path):
         procs = [subprocess.Popen([sys.executable, "-c", code, str(db)], stderr=subprocess.PIPE) for _ in range(3)]
         errs = [p.communicate()[1].decode() for p in procs]
         assert all(p.returncode == 0 for p in procs), errs
+
+
+def test_ledger_keeps_history(tmp_path):
+    from discourse.ingest import ingest
+
+    (tmp_path / "a.txt").write_text("Co-production with carers.\n")
+    with Store.open(str(tmp_path / "s.db")) as store:
+        ingest(store, [str(tmp_path / "a.txt")], jobs=1)
+        ingest(store, [str(tmp_path / "a.txt")], jobs=1)
+        (tmp_path / "a.txt").write_text("Co-production with carers, changed.\n")
+        ingest(store, [str(tmp_path / "a.txt")], jobs=1)
+        assert [e["status"] for e in store.ledger_history()] == ["ingested", "unchanged", "ingested"]
+        assert [r.status for r in store.ledger_rows()] == ["ingested"]

@@ -26,6 +26,7 @@ from ._common import (
 
 # `docs` lists the stored document columns except `chars` (kept for quality checks, not for reading).
 DOC_COLUMNS = [c for c in STORE_DOC_COLUMNS if c != "chars"]
+HISTORY_COLUMNS = ["at", "path", "status", "reason", "doc_id", "sha256", "size"]
 LEDGER_COLUMNS = ["path", "status", "reason", "doc_id", "sha256", "size", "updated_at"]
 STATS_COLUMNS = ["source_type", "year", "docs", "pages", "words", "ws_words"]
 
@@ -171,11 +172,14 @@ def ledger(
     status: str | None = typer.Option(
         None, "--status", help="Only rows with this status: ingested|unchanged|duplicate|no-text|skipped|failed."
     ),
+    history: bool = typer.Option(
+        False, "--history", help="Every event of every input, oldest first, not just the latest."
+    ),
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """List every input seen by ingest, with its status and reason."""
+    """List every input seen by ingest, with its status and reason (--history: every run's event)."""
     from ..store import LEDGER_STATUSES, Store
 
     with handle_errors():
@@ -183,6 +187,10 @@ def ledger(
         if status is not None and status not in LEDGER_STATUSES:
             raise typer.BadParameter(f"{status!r} is not one of {', '.join(LEDGER_STATUSES)}", param_hint="--status")
         with Store.open(db_path(db), create=False) as store:
+            if history:
+                events = ({**e, "path": e["key"]} for e in store.ledger_history(status))
+                emit(HISTORY_COLUMNS, events, fmt, output, title="ledger history")
+                return
             rows = (
                 {"path": r.key, **{c: getattr(r, c) for c in LEDGER_COLUMNS if c != "path"}}
                 for r in store.ledger_rows(status)

@@ -188,23 +188,38 @@ class Store:
         size: int | None = None,
         extractor_version: str | None = None,
     ) -> None:
+        """Set an input's current ledger row, and append the change to its history (``ledger_events``)."""
+        values = (
+            db_text(key),
+            db_text(path),
+            status,
+            reason and db_text(reason),
+            doc_id,
+            sha256,
+            size,
+            extractor_version,
+            now_iso(),
+        )
         self.conn.execute(
             "INSERT INTO ledger(key,path,status,reason,doc_id,sha256,size,extractor_version,updated_at) "
             "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET path=excluded.path, "
             "status=excluded.status, reason=excluded.reason, doc_id=excluded.doc_id, sha256=excluded.sha256, "
             "size=excluded.size, extractor_version=excluded.extractor_version, updated_at=excluded.updated_at",
-            (
-                db_text(key),
-                db_text(path),
-                status,
-                reason and db_text(reason),
-                doc_id,
-                sha256,
-                size,
-                extractor_version,
-                now_iso(),
-            ),
+            values,
         )
+        self.conn.execute(
+            "INSERT INTO ledger_events(key,path,status,reason,doc_id,sha256,size,extractor_version,at) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            values,
+        )
+
+    def ledger_history(self, status: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every ledger event, oldest first (per input, in the order they happened)."""
+        where = "" if status is None else " WHERE status=?"
+        params = () if status is None else (status,)
+        sql = f"SELECT key, path, status, reason, doc_id, sha256, size, at FROM ledger_events{where} ORDER BY event_id"
+        for r in self.conn.execute(sql, params):
+            yield dict(r)
 
     def ledger_keys_for_doc(self, doc_id: str, exclude_key: str) -> list[str]:
         """Ledger keys that yield ``doc_id``, other than ``exclude_key``, ordered by key."""

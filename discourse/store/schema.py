@@ -117,6 +117,26 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (mention_id, concept, coder)
     );
     """,
+    # 5: ledger history. The ledger table holds each input's current status; every change of it is
+    # also appended here, so a re-ingest adds events and never rewrites what happened before.
+    # Existing rows become the first event of their input.
+    """
+    CREATE TABLE ledger_events (
+        event_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+        key        TEXT NOT NULL,
+        path       TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        reason     TEXT,
+        doc_id     TEXT,
+        sha256     TEXT,
+        size       INTEGER,
+        extractor_version TEXT,
+        at         TEXT NOT NULL
+    );
+    CREATE INDEX ledger_events_key ON ledger_events(key);
+    INSERT INTO ledger_events(key,path,status,reason,doc_id,sha256,size,extractor_version,at)
+        SELECT key,path,status,reason,doc_id,sha256,size,extractor_version,updated_at FROM ledger ORDER BY key;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
