@@ -54,6 +54,31 @@ def label_entropy(labels: Iterable[Hashable]) -> float | None:
     return shannon_entropy(Counter(labels))
 
 
+def term_form_entropy(pairs: Iterable[tuple[Hashable, Hashable]]) -> tuple[float, float] | None:
+    """Split the entropy of ``(term, form)`` labels into ``(term entropy, form entropy)``, in bits.
+
+    ``term entropy = H(T) = −Σ_t p(t) log2 p(t)`` is spread over the distinct
+    terms (names); ``form entropy = H(F | T) = Σ_t p(t) · H(F | T = t)`` is the
+    spread over the forms (spelling, hyphenation, inflection) *within* each
+    term, weighted by the term's share. By the chain rule ``H(T, F) = H(T) +
+    H(F | T)``, and when every form belongs to one term (a function form ->
+    term) ``H(T, F) = H(F)``: the two add up to the entropy of the forms
+    alone (:func:`label_entropy` of the forms). Reference: Cover, T. M. &
+    Thomas, J. A. (2006). *Elements of Information Theory*, 2nd ed., Wiley,
+    §2.2 (conditional entropy, Theorem 2.2.1). ``None`` if there are no pairs.
+    """
+    by_term: dict[Hashable, Counter[Hashable]] = {}
+    for term, form in pairs:
+        by_term.setdefault(term, Counter())[form] += 1
+    if not by_term:
+        return None
+    sizes = {t: sum(c.values()) for t, c in by_term.items()}
+    n = sum(sizes.values())
+    h_term = shannon_entropy(sizes)
+    h_form = sum(sizes[t] / n * (shannon_entropy(c) or 0.0) for t, c in by_term.items())
+    return (h_term or 0.0), float(h_form)
+
+
 def jensen_shannon(p: Sequence[float], q: Sequence[float]) -> float | None:
     """Jensen–Shannon divergence in bits (0..1), NOT its square root.
 

@@ -1,20 +1,35 @@
 """The context tables: collocates and ambiguity, from the words around each kept mention.
 
 Both read mentions placed on the stored words (:mod:`.tokens`) and group them
-by the cell of their document (:class:`.grouping.Grouped`).
+by the cell of their document (:class:`.grouping.Grouped`). Ambiguity also
+reads each mention's lexicon term, sense cluster and frames (:mod:`.meaning`).
 """
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .. import measures as M
-from .grouping import Grouped, Table
-from .options import COLLOCATE_WINDOW, COLLOCATES_PER_CELL, CONTEXT_WINDOW, MIN_COLLOCATE_FREQ, N_SAMPLES, ReportOptions
+from ..measures.agreement import wilson_interval
+from ..measures.ambiguity import term_form_entropy
+from .grouping import Cell, Grouped, Table
+from .meaning import ConceptMeaning, MeaningAccess
+from .options import (
+    COLLOCATE_WINDOW,
+    COLLOCATES_PER_CELL,
+    CONTEXT_WINDOW,
+    FRAME_RATES,
+    MIN_COLLOCATE_FREQ,
+    N_SAMPLES,
+    PER_MENTIONS,
+    ReportOptions,
+)
 from .tokens import Mention, TokenAccess
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -86,74 +101,250 @@ def _scored(ms: list[Mention], freq: Counter[str], n: int, tokens: TokenAccess) 
     return scored
 
 
+SUBSAMPLED = (
+    "term_entropy",
+    "form_entropy",
+    "sense_entropy",
+    "effective_senses",
+    "outlier_share",
+    "collocate_entropy",
+    "apd",
+    "apd_low",
+    "apd_high",
+)
+FRAME_COLUMNS = tuple(f"{name}_per_1k{end}" for _, name in FRAME_RATES for end in ("", "_low", "_high"))
+
+
+@dataclass
+class _ConceptData:
+    """One concept's mentions in the selection and what each carries, aligned (index i = mention i)."""
+
+    ms: list[Mention]
+    where: list[int]  # cell index of each mention
+    colls: list[list[str]]  # lemmas within COLLOCATE_WINDOW words
+    meaning: ConceptMeaning  # term, frames, definition cluster and sense of each mention
+
+
 def ambiguity(
-    g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention]], tokens: TokenAccess, embed: Embed
+    g: Grouped,
+    opts: ReportOptions,
+    mentions: dict[str, list[Mention]],
+    tokens: TokenAccess,
+    embed: Embed,
+    meaning: MeaningAccess,
 ) -> Table:
-    """Variant and collocate entropy, apd of the contexts, and JSD against the other groups, per cell."""
-    out, small = Table(), 0
+    """How many names, forms, senses and contexts each concept has in each cell, and how often it is talked about.
+
+    Size-dependent measures (term, form, sense and collocate entropy,
+    effective senses, outlier share, apd) are means over :data:`N_SAMPLES`
+    random subsamples of exactly ``--sample-k`` of the cell's mentions, the
+    same subsamples for all of them, and blank (with a note) in a cell with
+    fewer mentions. Frame rates take every mention, with a 95% interval
+    (:func:`_frame_rates`). See README "Report" for each column.
+    """
+    out, why, senses = Table(), Counter[str](), []
     for concept in g.concepts:
         ms = mentions.get(concept, [])
         where = _cells_of(g, ms)
+        cm = (
+            meaning.concept(concept, ms, senses=max(Counter(where).values()) >= opts.sample_k)
+            if ms
+            else ConceptMeaning([], [], [])
+        )
+        for n in cm.notes:
+            out.note(n)
+        if cm.summary:
+            senses.append(cm.summary)
         colls = [tokens.window(m.doc_id, [(m.start, m.end)], COLLOCATE_WINDOW) for m in ms]
+        cd = _ConceptData(ms, where, colls, cm)
         for k, cell in enumerate(g.cells):
             idx = [i for i, w in enumerate(where) if w == k]
-            small += 0 < len(idx) < opts.min_count
-            row = _ambiguity_row(g, opts, k, idx, ms, where, colls, tokens, embed)
+            row = _ambiguity_row(g, opts, concept, k, idx, cd, tokens, embed, why)
             out.rows.append(
                 g.row(concept, cell.by, cell.period, docs=len(cell.docs), words=int(g.words[cell.docs].sum()), **row)
             )
-    if small:
-        out.note(
-            f"ambiguity: entropies, apd and jsd blank in {small} row(s) with fewer than --min-count "
-            f"{opts.min_count} mentions (apd needs --sample-k {opts.sample_k})"
-        )
+    _ambiguity_notes(out, why, opts, senses)
     return out
 
 
 def _ambiguity_row(
     g: Grouped,
     opts: ReportOptions,
+    concept: str,
     k: int,
     idx: list[int],
-    ms: list[Mention],
-    where: list[int],
-    colls: list[list[str]],
+    cd: _ConceptData,
     tokens: TokenAccess,
     embed: Embed,
+    why: Counter[str],
 ) -> dict[str, Any]:
-    """The ambiguity measures of the mentions ``idx`` (indices into ``ms``), all in cell ``k``."""
-    n, k_opt = len(idx), opts.sample_k
+    """The ambiguity measures of the mentions ``idx`` (indices into ``cd.ms``), all in cell ``k``.
+
+    ``why`` counts the reasons for blank fields, for the notes.
+    """
+    n = len(idx)
     row: dict[str, Any] = dict(
+        docs_with=len({cd.ms[i].doc_id for i in idx}),
         mentions=n,
         sample_k=None,
-        variants=len({ms[i].variant for i in idx}),
-        variant_entropy=None,
-        collocate_entropy=None,
-        apd=None,
-        apd_low=None,
-        apd_high=None,
-        jsd_vs_rest=None,
+        variants=len({cd.ms[i].variant for i in idx}),
+        terms=len({cd.meaning.terms[i] for i in idx}),
     )
-    if n < opts.min_count:
+    row.update(dict.fromkeys((*SUBSAMPLED, "jsd_vs_rest", *FRAME_COLUMNS, "distinct_definitions")))
+    if n == 0:
+        why["empty"] += 1
         return row
-    variants = [ms[i].variant for i in idx]
-    cell_colls = [colls[i] for i in idx]
-    samples = M.subsample_indices(n, k_opt, N_SAMPLES, opts.seed) if n >= k_opt else np.arange(n)[None, :]
-    assert samples is not None  # n >= k_opt
-    row["sample_k"] = min(n, k_opt)
-    ve = M.summarise_samples(M.label_entropy([variants[j] for j in s]) for s in samples)
-    ce = M.summarise_samples(M.shannon_entropy(Counter(w for j in s for w in cell_colls[j])) for s in samples)
-    row["variant_entropy"] = ve[0] if ve else None
-    row["collocate_entropy"] = ce[0] if ce else None
-    if n >= k_opt:
-        vecs = embed([tokens.context(ms[i], CONTEXT_WINDOW) for i in idx])
-        apd = M.summarise_samples(M.average_pairwise_cosine_distance(vecs[s]) for s in samples)
-        if apd:
-            row["apd"], row["apd_low"], row["apd_high"] = apd
-    cell = g.cells[k]
-    rest = [i for i, w in enumerate(where) if g.cells[w].period == cell.period and g.cells[w].by != cell.by]
-    if len(rest) >= opts.min_count:
-        row["jsd_vs_rest"] = M.jensen_shannon_dicts(
-            Counter(w for cl in cell_colls for w in cl), Counter(w for i in rest for w in colls[i])
-        )
+    row.update(_frame_rates(opts, concept, g.cells[k], idx, cd))
+    if n >= opts.sample_k:
+        row.update(_subsampled(opts, idx, cd, tokens, embed, why))
+    else:
+        why["below_k"] += 1
+    row["jsd_vs_rest"] = _jsd_vs_rest(g, opts, k, idx, cd, why)
     return row
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    s = M.summarise_samples(values)
+    return s[0] if s else None
+
+
+def _subsampled(
+    opts: ReportOptions, idx: list[int], cd: _ConceptData, tokens: TokenAccess, embed: Embed, why: Counter[str]
+) -> dict[str, Any]:
+    """The size-dependent measures, on the same :data:`N_SAMPLES` subsamples of ``--sample-k`` mentions.
+
+    term and form entropy: :func:`~discourse.measures.ambiguity.term_form_entropy`
+    of (term, folded variant) per subsample, so they add up to the variant
+    entropy; collocate entropy: of the lemmas within COLLOCATE_WINDOW words of
+    the subsample's mentions; apd: of their CONTEXT_WINDOW contexts embedded.
+    """
+    samples = M.subsample_indices(len(idx), opts.sample_k, N_SAMPLES, opts.seed)
+    assert samples is not None  # len(idx) >= sample_k
+    pairs = [(cd.meaning.terms[i], cd.ms[i].variant) for i in idx]
+    colls = [cd.colls[i] for i in idx]
+    split = [term_form_entropy(pairs[j] for j in s) for s in samples]
+    row: dict[str, Any] = {
+        "sample_k": opts.sample_k,
+        "term_entropy": _mean(tf[0] for tf in split if tf),
+        "form_entropy": _mean(tf[1] for tf in split if tf),
+        "collocate_entropy": _mean(M.shannon_entropy(Counter(w for j in s for w in colls[j])) for s in samples),
+    }
+    row.update(_sense_measures(cd.meaning, idx, samples, why))
+    vecs = embed([tokens.context(cd.ms[i], CONTEXT_WINDOW) for i in idx])
+    apd = M.summarise_samples(M.average_pairwise_cosine_distance(vecs[s]) for s in samples)
+    if apd:
+        row["apd"], row["apd_low"], row["apd_high"] = apd
+    else:
+        why["apd"] += 1
+    return row
+
+
+def _sense_measures(cm: ConceptMeaning, idx: list[int], samples: np.ndarray, why: Counter[str]) -> dict[str, Any]:
+    """sense_entropy (bits, subsample mean), effective_senses = 2 ** sense_entropy, and the outlier share.
+
+    HDBSCAN's outliers (sense -1) count as ONE category: a mention that fits
+    no cluster adds to the entropy as one more (large) sense, not as a sense
+    of its own each. outlier_share is over all the cell's mentions.
+    """
+    if cm.senses is None:
+        why["no_senses"] += 1
+        return {}
+    labels = [-1 if cm.senses[i] is None else cm.senses[i] for i in idx]
+    h = _mean(M.label_entropy([labels[j] for j in s]) for s in samples)
+    return {
+        "sense_entropy": h,
+        "effective_senses": None if h is None else 2.0**h,
+        "outlier_share": labels.count(-1) / len(labels),
+    }
+
+
+def _frame_rates(opts: ReportOptions, concept: str, cell: Cell, idx: list[int], cd: _ConceptData) -> dict[str, Any]:
+    """Per 1,000 mentions, those whose sentence carries each frame, with a 95% interval; distinct definitions.
+
+    A mention counts once per frame (:class:`discourse.frames.FrameMatcher`
+    gives at most one hit per frame). The interval is a document-level
+    bootstrap (percentile; ``--bootstrap`` resamples of the documents that
+    mention the concept in the cell; seed ``--seed`` and the cell's labels)
+    where those documents are 2 or more and ``0 < k < n``; otherwise the Wilson
+    score interval (one document cannot be resampled, and with k = 0 or k = n
+    every resample gives the same rate, a zero-width interval).
+    """
+    docs = sorted({cd.ms[i].doc_id for i in idx})
+    pos = {d: r for r, d in enumerate(docs)}
+    per_doc = np.zeros((len(docs), len(FRAME_RATES) + 1))  # frame counts, then mentions
+    for i in idx:
+        r = pos[cd.ms[i].doc_id]
+        per_doc[r, -1] += 1
+        for j, (frame, _) in enumerate(FRAME_RATES):
+            per_doc[r, j] += frame in cd.meaning.frames[i]
+    sums = None
+    if len(docs) >= 2 and opts.bootstrap:
+        key = "\x1f".join((concept, *cell.by, cell.period)).encode("utf-8")
+        sums = M.cluster_bootstrap_sums(per_doc, opts.bootstrap, np.random.SeedSequence([opts.seed, zlib.crc32(key)]))
+    n, row = len(idx), {}
+    for j, (_, name) in enumerate(FRAME_RATES):
+        k = int(per_doc[:, j].sum())
+        ci = M.ratio_interval(sums[:, j], sums[:, -1], scale=PER_MENTIONS) if sums is not None and 0 < k < n else None
+        if ci is None:
+            low, high = wilson_interval(k, n) or (0.0, 1.0)
+            ci = (PER_MENTIONS * low, PER_MENTIONS * high)
+        row[f"{name}_per_1k"] = PER_MENTIONS * k / n
+        row[f"{name}_per_1k_low"], row[f"{name}_per_1k_high"] = ci
+    row["distinct_definitions"] = len({d for i in idx if (d := cd.meaning.definition[i]) is not None})
+    return row
+
+
+def _jsd_vs_rest(
+    g: Grouped, opts: ReportOptions, k: int, idx: list[int], cd: _ConceptData, why: Counter[str]
+) -> float | None:
+    """JSD of the cell's collocates against those of the other --by groups' mentions in the same period."""
+    if len(idx) < opts.min_count:
+        why["jsd_few"] += 1
+        return None
+    cell = g.cells[k]
+    rest = [i for i, w in enumerate(cd.where) if g.cells[w].period == cell.period and g.cells[w].by != cell.by]
+    if len(rest) < opts.min_count:
+        why["jsd_rest"] += 1
+        return None
+    return M.jensen_shannon_dicts(
+        Counter(w for i in idx for w in cd.colls[i]), Counter(w for i in rest for w in cd.colls[i])
+    )
+
+
+def _ambiguity_notes(out: Table, why: Counter[str], opts: ReportOptions, senses: list[str]) -> None:
+    """One note per reason a field is blank, and how senses and frame intervals were had."""
+    k, m = opts.sample_k, opts.min_count
+    if why["empty"]:
+        out.note(f"ambiguity: every measure blank in {why['empty']} row(s) with no mentions")
+    if why["below_k"]:
+        out.note(
+            f"ambiguity: sample_k, {', '.join(c for c in SUBSAMPLED if not c.startswith('apd_'))} blank in "
+            f"{why['below_k']} row(s) with fewer than --sample-k {k} mentions: they are means over {N_SAMPLES} "
+            f"random subsamples of exactly {k} mentions, so that cells of different sizes compare"
+        )
+    if why["no_senses"]:
+        out.note(
+            f"ambiguity: sense_entropy, effective_senses, outlier_share blank in {why['no_senses']} row(s) (see above)"
+        )
+    if why["apd"]:
+        out.note(f"ambiguity: apd blank in {why['apd']} row(s) where fewer than 2 contexts had words to embed")
+    if why["jsd_few"]:
+        out.note(f"ambiguity: jsd_vs_rest blank in {why['jsd_few']} row(s) with fewer than --min-count {m} mentions")
+    if why["jsd_rest"]:
+        out.note(
+            f"ambiguity: jsd_vs_rest blank in {why['jsd_rest']} row(s) whose period has fewer than --min-count {m} "
+            "mentions in the other --by groups"
+        )
+    if senses:
+        out.note(
+            f"ambiguity: senses clustered once per concept over all its mentions in the selection (as `discourse "
+            f"senses --seed {opts.seed}`), outliers (-1) counted as one sense: " + "; ".join(senses)
+        )
+    boot = (
+        f"a document-level bootstrap ({opts.bootstrap} resamples of the documents that mention the concept, "
+        f"percentile, --seed {opts.seed}) where they are >= 2 and 0 < k < n, else the Wilson score interval"
+    )
+    out.note(
+        f"ambiguity: *_per_{PER_MENTIONS // 1000}k = mentions whose sentence carries the frame (discourse frames) "
+        f"per {PER_MENTIONS:,} mentions; 95% intervals: " + (boot if opts.bootstrap else "Wilson (--bootstrap 0)")
+    )

@@ -6,6 +6,16 @@ from dataclasses import dataclass
 
 from ..measures.bootstrap import DEFAULT_REPLICATES
 
+#: Frames of discourse.frames reported by the ambiguity table, as (frame name, column stem): a rate
+#: per :data:`PER_MENTIONS` mentions with a 95% interval each.
+FRAME_RATES = (
+    ("definition", "definitional"),
+    ("metalinguistic", "metalinguistic"),
+    ("hedge", "hedged"),
+    ("scare_quotes", "scare_quoted"),
+)
+PER_MENTIONS = 1000
+
 TABLES = ("prominence", "counts", "keyness", "collocates", "trend", "ambiguity")
 
 TABLE_COLUMNS = {
@@ -45,16 +55,24 @@ TABLE_COLUMNS = {
     "trend": ["n_periods", "docs", "words", "mk_s", "mk_z", "mk_p", "min_p", "kendall_tau", "sen_slope"],
     "ambiguity": [
         "docs",
+        "docs_with",
         "words",
         "mentions",
         "sample_k",
         "variants",
-        "variant_entropy",
+        "terms",
+        "term_entropy",
+        "form_entropy",
+        "sense_entropy",
+        "effective_senses",
+        "outlier_share",
         "collocate_entropy",
         "apd",
         "apd_low",
         "apd_high",
         "jsd_vs_rest",
+        *(f"{name}_per_1k{end}" for _, name in FRAME_RATES for end in ("", "_low", "_high")),
+        "distinct_definitions",
     ],
 }
 

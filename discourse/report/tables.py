@@ -32,6 +32,7 @@ from ..store.query import DOC_FILTER_COLUMNS
 from . import context, frequency
 from .embed import Embedder, TfidfSvd
 from .grouping import Grouped, group, period_of, select_documents
+from .meaning import MeaningAccess
 from .options import COLLOCATE_WINDOW, CONTEXT_WINDOW, TABLE_COLUMNS, TABLES, ReportOptions
 from .tokens import Mention, TokenAccess
 
@@ -75,7 +76,10 @@ class Report:
         if name == "collocates":
             t = context.collocates(self.grouped, self.opts, self.mentions(), self.tokens)
         elif name == "ambiguity":
-            t = context.ambiguity(self.grouped, self.opts, self.mentions(), self.tokens, self.embed)
+            meaning = MeaningAccess(
+                self.store, self.key, self.lexicon, self.opts, self.tokens, set(self.grouped.row_of)
+            )
+            t = context.ambiguity(self.grouped, self.opts, self.mentions(), self.tokens, self.embed, meaning)
         else:
             t = COUNT_TABLES[name](self.grouped, self.lexicon, self.opts)
         for n in t.notes:

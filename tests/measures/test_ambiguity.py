@@ -10,6 +10,7 @@ from discourse.measures.ambiguity import (
     subsample_indices,
     subsample_stat,
     summarise_samples,
+    term_form_entropy,
 )
 
 
@@ -101,3 +102,24 @@ def test_same_subsamples_for_several_stats():
 def test_summarise_samples():
     assert summarise_samples([None, None]) is None
     assert summarise_samples([1.0, None, 3.0]) == pytest.approx((2.0, 1.05, 2.95), abs=1e-4)
+
+
+def test_term_form_entropy_worked_example():
+    # 8 mentions: term A as form a1 twice and a2 twice, term B as form b1 four times.
+    # H(T) = H(1/2, 1/2) = 1 bit; H(F | T) = 1/2 * H(F | A) + 1/2 * H(F | B) = 1/2 * 1 + 1/2 * 0 = 0.5 bit.
+    # The forms alone: H(1/4, 1/4, 1/2) = 1.5 bits = 1 + 0.5 (chain rule).
+    pairs = [("A", "a1")] * 2 + [("A", "a2")] * 2 + [("B", "b1")] * 4
+    assert term_form_entropy(pairs) == pytest.approx((1.0, 0.5), abs=1e-12)
+    assert label_entropy(f for _, f in pairs) == pytest.approx(1.5, abs=1e-12)
+
+
+def test_term_form_entropy_edges():
+    # one term in many forms: all of the spread is form entropy
+    assert term_form_entropy([("A", "x"), ("A", "y")]) == pytest.approx((0.0, 1.0), abs=1e-12)
+    # one form per term: all of it is term entropy
+    assert term_form_entropy([("A", "x"), ("B", "y")]) == pytest.approx((1.0, 0.0), abs=1e-12)
+    # terms 3:1, the first split 2:1 -> H(T) = 0.811278, H(F | T) = 3/4 * 0.918296 = 0.688722
+    t, f = term_form_entropy([("A", "x"), ("A", "x"), ("A", "y"), ("B", "z")])
+    assert (t, f) == pytest.approx((0.811278, 0.688722), abs=1e-6)
+    assert t + f == pytest.approx(label_entropy(["x", "x", "y", "z"]), abs=1e-12)
+    assert term_form_entropy([]) is None
