@@ -71,5 +71,6 @@ def test_report_all_is_reproducible(report_db, workdir):
             figure(
                 f"ambiguity co-production {r['source_type']} {r['period']}: mentions {r['mentions']} "
                 f"apd {float(r['apd']):.3f} [{float(r['apd_low']):.3f}, {float(r['apd_high']):.3f}] "
-                f"variant_entropy {r['variant_entropy']}"
+                f"term_entropy {r['term_entropy']} form_entropy {r['form_entropy']} "
+                f"metalinguistic_per_1k {r['metalinguistic_per_1k']}"
             )
