@@ -49,6 +49,7 @@ acceptance: $(STAMP) tools
 bench: $(STAMP) tools
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/match.py
+	$(BIN)/python benchmarks/senses.py
 
 clean:
 	rm -rf $(VENV) *.db *.db-wal *.db-shm
