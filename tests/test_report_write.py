@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 
 import pytest
 
@@ -96,6 +97,9 @@ def test_single_table_output_is_atomic_and_dev_null_works(tmp_path, store_and_le
     assert f.read_text().startswith("concept,")
     assert run_cli("report", "prominence", "--period", "all", "-o", "/dev/null", db=db).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    mask = os.umask(0)
+    os.umask(mask)
+    assert f.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
 
 
 def test_cli_all_needs_a_directory(tmp_path, store_and_lexicon):

@@ -79,6 +79,8 @@ def write_file(path: str | Path, write: Callable[[TextIO], Any]) -> Any:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 result = write(fh)
+            # mkstemp makes the file 0600; give it the mode open() would have (or the replaced file's)
+            os.chmod(tmp, stat.S_IMODE(p.stat().st_mode) if p.exists() else 0o666 & ~_umask())
             os.replace(tmp, p)
             return result
         finally:
@@ -125,6 +127,7 @@ def write_all(report: Report, out_dir: Path, params: dict[str, Any]) -> list[Pat
 def _move_into(tmp: Path, out_dir: Path, names: list[str]) -> list[Path]:
     """Rename the finished folder into place, or (DIR exists) each file, ``run.json`` last."""
     if not out_dir.exists():
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes the folder 0700; give it mkdir's mode
         tmp.rename(out_dir)
         return [out_dir / n for n in [*names, "run.json"]]
     for stale in (f"{t}.csv" for t in TABLES):
@@ -133,3 +136,9 @@ def _move_into(tmp: Path, out_dir: Path, names: list[str]) -> list[Path]:
     for n in [*names, "run.json"]:
         os.replace(tmp / n, out_dir / n)
     return [out_dir / n for n in [*names, "run.json"]]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
