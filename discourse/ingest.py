@@ -83,7 +83,26 @@ def _init_worker() -> None:  # pragma: no cover - runs in child processes
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _die_with_parent()
     _nlp()
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in child processes
+    """Ask Linux to SIGKILL this worker when its parent dies (``kill -9`` of ingest left workers running).
+
+    ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; a no-op where prctl is not available.
+    """
+    import ctypes
+    import ctypes.util
+    import signal
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def prepare(ext: Extracted) -> Prepared:

@@ -31,7 +31,11 @@ def test_csv():
 def test_tsv():
     n, out = write("tsv")
     assert n == 2
-    assert out == ('name\tn\tx\tok\tnote\nalpha\t3\t0.5\ttrue\t\nbeta, gamma\t-2\t0.333333\tfalse\t"say ""hi"""\n')
+    # TSV's own convention: no CSV quoting
+    assert out == ('name\tn\tx\tok\tnote\nalpha\t3\t0.5\ttrue\t\nbeta, gamma\t-2\t0.333333\tfalse\tsay "hi"\n')
+    # a tab, newline, carriage return or backslash inside a cell is escaped, so every row is one line
+    _, out = write("tsv", rows=[{"name": "a\tb\nc\rd\\e"}])
+    assert out.splitlines()[1] == "a\\tb\\nc\\rd\\\\e\t\t\t\t"
 
 
 def test_json():
@@ -96,9 +100,10 @@ def test_null_missing_and_non_finite_are_empty_fields():
 def test_text_that_starts_a_formula_is_neutralised(text):
     assert safe_text(text) == "'" + text
     assert cell(text) == "'" + text
-    for fmt in ("csv", "tsv"):
-        first = write(fmt, rows=[{"name": text}])[1].split("\n", 1)[1]
-        assert first.startswith(("'" + text, "\"'" + text))  # quoted when the text holds the delimiter
+    first = write("csv", rows=[{"name": text}])[1].split("\n", 1)[1]
+    assert first.startswith(("'" + text, "\"'" + text))  # quoted when the text holds the delimiter
+    first = write("tsv", rows=[{"name": text}])[1].split("\n", 1)[1]
+    assert first.startswith("'" + text.replace("\t", "\\t").replace("\r", "\\r"))
 
 
 def test_negative_numbers_stay_numbers():

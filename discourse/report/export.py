@@ -95,8 +95,15 @@ def write_rows(
         return list(r)
 
     full = [c in FULL_PRECISION for c in columns]
-    if fmt in ("csv", "tsv"):
-        w = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    if fmt == "tsv":
+        # TSV's own convention (IANA text/tab-separated-values, as R and pandas read it with quoting off):
+        # no quotes; a backslash, tab, newline or carriage return in a cell is escaped as \\, \t, \n, \r.
+        out.write("\t".join(_tsv(c) for c in columns) + "\n")
+        for r in rows:
+            out.write("\t".join(_tsv(cell(v, full=f)) for v, f in zip(as_list(r), full, strict=False)) + "\n")
+            n += 1
+    elif fmt == "csv":
+        w = csv.writer(out, delimiter=",", lineterminator="\n")
         w.writerow(columns)
         for r in rows:
             w.writerow([cell(v, full=f) for v, f in zip(as_list(r), full, strict=False)])
@@ -137,3 +144,11 @@ def write_rows(
 
 def _record(columns: Sequence[str], values: list[Any], full: list[bool]) -> dict[str, Any]:
     return {c: json_value(v, full=f) for c, v, f in zip(columns, values, full, strict=False)}
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv(value: str) -> str:
+    """A TSV field: no quoting; backslash, tab, newline and carriage return escaped."""
+    return value.translate(_TSV_ESCAPES)
