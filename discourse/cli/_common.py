@@ -27,6 +27,12 @@ FormatOpt = typer.Option(
     help=f"Output format: {'|'.join(FORMATS)}. Default: table at a terminal, csv when piped.",
     show_default=False,
 )
+WhereOpt = typer.Option(
+    None,
+    "--where",
+    help="KEY=VALUE, KEY!=VALUE or KEY~TEXT (contains) on document metadata. Repeatable: the same key is OR-ed "
+    "(each != is AND-ed), different keys are AND-ed.",
+)
 OutputOpt = typer.Option("-", "--output", "-o", help="Write data here instead of stdout ('-').")
 
 

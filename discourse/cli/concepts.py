@@ -8,7 +8,7 @@ from typing import List
 import typer
 
 from . import app
-from ._common import DbOpt, FormatOpt, OutputOpt, check_format, db_path, emit, handle_errors, note
+from ._common import DbOpt, FormatOpt, OutputOpt, WhereOpt, check_format, db_path, emit, handle_errors, note
 
 lexicon_app = typer.Typer(help="Validate and inspect concept lexicons.", no_args_is_help=True)
 app.add_typer(lexicon_app, name="lexicon")
@@ -69,7 +69,7 @@ def kwic(
     concept: str = typer.Argument(..., help="Concept id, e.g. co-production."),
     lexicon: str | None = LexiconOpt,
     window: int = typer.Option(10, "--window", "-w", min=0, help="Words of context on each side."),
-    where: List[str] | None = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable."),
+    where: List[str] | None = WhereOpt,
     year_from: int | None = typer.Option(None, "--from", help="First year."),
     year_to: int | None = typer.Option(None, "--to", help="Last year."),
     sort: str | None = typer.Option(None, "--sort", help="left|right|date (default: document order)."),

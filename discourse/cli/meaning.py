@@ -7,11 +7,10 @@ from typing import List
 import typer
 
 from . import app
-from ._common import DbOpt, FormatOpt, OutputOpt, check_format, db_path, emit, handle_errors, note
+from ._common import DbOpt, FormatOpt, OutputOpt, WhereOpt, check_format, db_path, emit, handle_errors, note
 from .concepts import LexiconOpt
 
 ByOpt = typer.Option("source_type", "--by", help="Document metadata column to compare senses or frames across.")
-WhereOpt = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable.")
 FromOpt = typer.Option(None, "--from", help="First year.")
 ToOpt = typer.Option(None, "--to", help="Last year.")
 ExcludedOpt = typer.Option(False, "--include-excluded", help="Also use mentions an exclude rule removed.")

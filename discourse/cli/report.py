@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._common import DbOpt, FormatOpt, check_format, db_path, emit, handle_errors, note
+from ._common import DbOpt, FormatOpt, WhereOpt, check_format, db_path, emit, handle_errors, note
 from .concepts import LexiconOpt, ModelOpt
 
 
@@ -19,7 +19,7 @@ def report(
     period: str = typer.Option("year", "--period", help="year | N-year | all | Y1-Y2,Y3-Y4,..."),
     year_from: int | None = typer.Option(None, "--from", help="First year."),
     year_to: int | None = typer.Option(None, "--to", help="Last year."),
-    where: list[str] | None = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable."),
+    where: list[str] | None = WhereOpt,
     reference: str = typer.Option(
         "government", "--reference", help="Keyness reference group (a value of the first --by column)."
     ),

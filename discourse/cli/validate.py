@@ -8,10 +8,8 @@ from typing import List
 import typer
 
 from . import app
-from ._common import DbOpt, FormatOpt, OutputOpt, check_format, db_path, emit, handle_errors, note
+from ._common import DbOpt, FormatOpt, OutputOpt, WhereOpt, check_format, db_path, emit, handle_errors, note
 from .concepts import LexiconOpt, ModelOpt
-
-WhereOpt = typer.Option(None, "--where", help="KEY=VALUE on document metadata; repeatable.")
 
 
 @app.command()

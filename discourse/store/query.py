@@ -25,15 +25,20 @@ DOC_FILTER_COLUMNS = {
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 
-def parse_where(items: Iterable[str] | None) -> list[tuple[str, str]]:
-    """``KEY=VALUE`` strings -> pairs; a malformed item is a usage error."""
+_OP = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.\-]*)\s*(!=|~|=)(.*)$", re.S)
+
+
+def parse_where(items: Iterable[str] | None) -> list[tuple[str, str, str]]:
+    """``KEY=VALUE``, ``KEY!=VALUE`` or ``KEY~TEXT`` strings -> ``(key, op, value)``; else a usage error."""
     out = []
     for item in items or []:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not _KEY.match(key):
-            raise UsageError(f"--where {item!r}: expected KEY=VALUE", hint="e.g. --where source_type=lay")
-        out.append((key, value))
+        m = _OP.match(item)
+        if not m:
+            raise UsageError(
+                f"--where {item!r}: expected KEY=VALUE, KEY!=VALUE or KEY~TEXT",
+                hint="e.g. --where source_type=lay or --where title~budget",
+            )
+        out.append((m.group(1), m.group(2), m.group(3)))
     return out
 
 
@@ -45,27 +50,34 @@ def doc_where(
 ) -> tuple[str, list[Any]]:
     """SQL condition and parameters selecting documents.
 
-    ``--where KEY=VALUE`` matches a document column or, for any other key, a
-    field of the document's metadata (manifest or front-matter columns).
-    Several ``--where`` for the same key are OR-ed; different keys are AND-ed.
+    ``--where`` names a document column or, for any other key, a field of the
+    document's metadata (manifest or front-matter columns):
+
+    - ``KEY=VALUE``: equal (as text); ``KEY~TEXT``: contains TEXT, ignoring case;
+    - ``KEY!=VALUE``: not equal; a document without the key counts as not equal.
+
+    For one key, the ``=`` and ``~`` conditions are OR-ed and each ``!=``
+    is AND-ed; conditions on different keys are AND-ed.
     """
-    groups: dict[str, list[str]] = {}
-    for key, value in parse_where(where):
-        groups.setdefault(key, []).append(value)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key, op, value in parse_where(where):
+        groups.setdefault(key, []).append((op, value))
     conds: list[str] = []
     params: list[Any] = []
-    for key, values in groups.items():
-        if key in DOC_FILTER_COLUMNS:
-            col = f"CAST({alias}.{key} AS TEXT)"
-        else:
-            col = f"CAST(json_extract({alias}.metadata, ?) AS TEXT)"
-        ors = []
-        for v in values:
-            if key not in DOC_FILTER_COLUMNS:
-                params.append(f'$."{key}"')
-            ors.append(f"{col} = ?")
-            params.append(v)
-        conds.append("(" + " OR ".join(ors) + ")")
+    for key, items in groups.items():
+        ors: list[str] = []
+        or_params: list[Any] = []
+        for op, v in items:
+            cond, ps = _condition(key, op, v, alias)
+            if op == "!=":
+                conds.append(cond)
+                params.extend(ps)
+            else:
+                ors.append(cond)
+                or_params.extend(ps)
+        if ors:
+            conds.append("(" + " OR ".join(ors) + ")")
+            params.extend(or_params)
     if year_from is not None:
         conds.append(f"{alias}.year >= ?")
         params.append(year_from)
@@ -73,6 +85,18 @@ def doc_where(
         conds.append(f"{alias}.year <= ?")
         params.append(year_to)
     return (" AND ".join(conds) or "1=1"), params
+
+
+def _condition(key: str, op: str, value: str, alias: str) -> tuple[str, list[Any]]:
+    if key in DOC_FILTER_COLUMNS:
+        col, ps = f"CAST({alias}.{key} AS TEXT)", []
+    else:
+        col, ps = f"CAST(json_extract({alias}.metadata, ?) AS TEXT)", [f'$."{key}"']
+    if op == "=":
+        return f"{col} = ?", [*ps, value]
+    if op == "~":
+        return f"instr(lower({col}), lower(?)) > 0", [*ps, value]
+    return f"({col} IS NULL OR {col} != ?)", [*ps, *ps, value]
 
 
 def check_where(store: Any, where: Iterable[str] | None) -> list[str]:
@@ -85,18 +109,20 @@ def check_where(store: Any, where: Iterable[str] | None) -> list[str]:
     """
     import difflib
 
-    pairs = parse_where(where)
-    if not pairs:
+    triples = parse_where(where)
+    if not triples:
         return []
     keys = set(DOC_FILTER_COLUMNS) | store.metadata_keys()
     notes: list[str] = []
-    for key, value in pairs:
+    for key, op, value in triples:
         if key not in keys:
             close = difflib.get_close_matches(key.lower(), sorted(keys), n=1, cutoff=0.6)
             hint = (f"did you mean {close[0]}? " if close else "") + "keys: " + ", ".join(sorted(keys))
             raise UsageError(f"--where {key}={value}: {key!r} is not a document column or metadata key", hint=hint)
         values = store.distinct_values(key, DOC_FILTER_COLUMNS)
-        if value not in values:
+        if op == "~" and not any(value.lower() in v.lower() for v in values):
+            notes.append(f"--where {key}~{value} matches no document (no value of {key} contains it)")
+        if op == "=" and value not in values:
             close = (
                 difflib.get_close_matches(value, values, n=1, cutoff=0.6)
                 or [v for v in values if v.lower() == value.lower()][:1]
