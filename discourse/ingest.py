@@ -79,15 +79,15 @@ def _nlp():
     return _NLP
 
 
-def _init_worker() -> None:  # pragma: no cover - runs in child processes
+def _init_worker(parent: int | None = None) -> None:  # pragma: no cover - runs in child processes
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-    _die_with_parent()
+    _die_with_parent(parent)
     _nlp()
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in child processes
+def _die_with_parent(parent: int | None) -> None:  # pragma: no cover - runs in child processes
     """Ask Linux to SIGKILL this worker when its parent dies (``kill -9`` of ingest left workers running).
 
     ``prctl(PR_SET_PDEATHSIG, SIGKILL)``; a no-op where prctl is not available.
@@ -101,7 +101,9 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in child processes
         libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before prctl took effect
+    # The parent died before prctl took effect: this worker was handed to init. (Not when ingest itself
+    # is PID 1, as in a container; under forkserver the parent is the server, so only init counts.)
+    if parent not in (None, 1) and os.getppid() == 1:
         os._exit(1)
 
 
@@ -351,7 +353,7 @@ class Ingester:
         order = sorted(tasks, key=lambda t: (t.kind != "pdf", t.source.key))
         # a future -> its task, and the chunk number for a PDF chunk (None for a whole document)
         pending: dict[Future, tuple[_Task, int | None]] = {}
-        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
             try:
                 for t in order:
                     if t.kind == "pdf":
