@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ExtractError, ManifestError
-from .textio import csv_header, csv_reader, csv_records, decode_bytes, jsonable
+from .textio import csv_header, csv_reader, csv_records, decode_bytes, jsonable, utf8_safe
 from .types import Source
 
 __all__ = [
@@ -230,14 +230,6 @@ def _file_column(name: str, header: list[str], line: int) -> int:
 # --- discovery --------------------------------------------------------------
 
 
-def _safe(path: str) -> str:
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 NOT_REGULAR = "not a regular file (a FIFO, device or socket)"
 
 
@@ -322,8 +314,8 @@ def discover(
             "nothing was changed",
         )
     # The key is what the store records: a file name that is not UTF-8 is kept openable in ``path``
-    # and escaped in ``key`` (see discourse.store.db_text).
-    sources = [Source(path=k, key=_safe(k), manifest=dict(rows.get(k, {}))) for k in keys]
+    # and escaped in ``key`` (see discourse.textio.utf8_safe).
+    sources = [Source(path=k, key=utf8_safe(k), manifest=dict(rows.get(k, {}))) for k in keys]
     seen: set[str] = set()
     unique_missing = []
     for p, why in missing:

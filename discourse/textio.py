@@ -382,3 +382,16 @@ def jsonl_records(text: str) -> Iterator[JsonlRecord]:
             yield JsonlRecord(lineno, error=f"a JSON {type(obj).__name__}, not an object")
             continue
         yield JsonlRecord(lineno, obj)
+
+
+def utf8_safe(s: str) -> str:
+    """``s`` as valid UTF-8: a file name that is not UTF-8 (surrogate escapes) gets ``\\xNN`` escapes.
+
+    Used for every key and path the store records, so a file named with bytes
+    ``\\xff\\xfe`` is kept (and opened) under its real name but recorded as ``...\\xff\\xfe...``.
+    """
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
+from ..textio import utf8_safe as db_text
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "discourse.db"
@@ -435,19 +436,6 @@ def _db_value(v: Any) -> Any:
     if isinstance(v, str):
         return db_text(v)
     return v
-
-
-def db_text(s: str) -> str:
-    """``s`` as valid UTF-8 for SQLite: a file name that is not UTF-8 (surrogate escapes) gets ``\\xNN`` escapes.
-
-    Applied to every key and path the store writes or looks up, so a file named
-    with bytes ``\\xff\\xfe`` is ingested under the key ``...\\xff\\xfe...``.
-    """
-    try:
-        s.encode("utf-8")
-        return s
-    except UnicodeEncodeError:
-        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _split_sql(script: str) -> list[str]:
