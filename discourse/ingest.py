@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar
 
 from . import __version__
 from .errors import ExtractError, NoTextError
-from .sources import NOT_REGULAR, merge_metadata, resolve_metadata
+from .sources import NOT_REGULAR, abs_path, merge_metadata, resolve_metadata
 from .store import Store, now_iso
 from .types import Extracted, Prepared, Source, WorkFailure, WorkResult
 
@@ -35,6 +35,7 @@ PDF_SPLIT_MIN_PAGES = 16
 PDF_CHUNK = 8
 
 OK_STATUSES = ("ingested", "duplicate", "unchanged", "skipped")
+UNMATCHED_SHOWN = 10  # manifest rows named in the warning; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Outcome:
 class IngestResult:
     outcomes: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # manifest rows (absolute paths) that matched no input
 
     @property
     def failed(self) -> list[Outcome]:
@@ -242,6 +244,21 @@ class Ingester:
     def _warn(self, msg: str) -> None:
         self.result.warnings.append(msg)
         self.on_event("warning", msg)
+
+    def unmatched_rows(self, manifest: str, rows: list[str]) -> None:
+        """Warn about manifest rows that match no input (the first few named), and add each to the
+        ledger history as an ``unmatched`` event, so ``ledger --history --status unmatched`` lists them."""
+        folder = os.path.dirname(abs_path(manifest)) + "/"
+        names = [k[len(folder) :] if k.startswith(folder) else k for k in rows]
+        more = f" and {len(names) - UNMATCHED_SHOWN} more" if len(names) > UNMATCHED_SHOWN else ""
+        self.result.unmatched = list(rows)
+        self._warn(
+            f"{manifest}: {len(rows)} of its rows match no input, so their metadata was not used: "
+            f"{', '.join(names[:UNMATCHED_SHOWN])}{more} (`discourse ledger --history --status unmatched` lists them)"
+        )
+        with self.store.transaction():
+            for k in rows:
+                self.store.ledger_event(k, k, "unmatched", f"a row of manifest {abs_path(manifest)}, not an input")
 
     # -- planning --------------------------------------------------------------
     def run(self, sources: list[Source], missing: Iterable[tuple[str, str]] = ()) -> IngestResult:
@@ -526,6 +543,9 @@ def ingest(
     """
     from .sources import discover
 
-    sources, missing = discover(paths, manifest=manifest, stdin_lines=stdin_lines)
+    unmatched: list[str] = []
+    sources, missing = discover(paths, manifest=manifest, stdin_lines=stdin_lines, unmatched=unmatched)
     ing = Ingester(store, cli=cli, text_column=text_column, jobs=jobs, on_event=on_event)
+    if manifest and unmatched:
+        ing.unmatched_rows(manifest, unmatched)
     return ing.run(sources, missing)

@@ -255,6 +255,7 @@ def discover(
     paths: list[str],
     manifest: str | None = None,
     stdin_lines: Iterable[str] | None = None,
+    unmatched: list[str] | None = None,
 ) -> tuple[list[Source], list[tuple[str, str]]]:
     """Turn input paths into Sources: ``(sources sorted by key, [(path, reason)])``.
 
@@ -268,6 +269,8 @@ def discover(
 
     With a manifest and no paths, the manifest's files are the inputs. Table
     files are plain file Sources here: the ingester expands them into rows.
+    ``unmatched``, if given, receives the absolute paths of the manifest rows that
+    match no input (and are not among the missing paths), sorted.
     """
     rows = read_manifest(manifest) if manifest else {}
     skip = {abs_path(manifest)} if manifest else set()
@@ -313,6 +316,9 @@ def discover(
             hint="keep the manifest beside the files it lists, or give paths relative to its folder; "
             "nothing was changed",
         )
+    if unmatched is not None and rows:
+        matched = set(keys) | {abs_path(p) for p, _ in missing}
+        unmatched.extend(k for k in sorted(rows) if k not in matched)
     # The key is what the store records: a file name that is not UTF-8 is kept openable in ``path``
     # and escaped in ``key`` (see discourse.textio.utf8_safe).
     sources = [Source(path=k, key=utf8_safe(k), manifest=dict(rows.get(k, {}))) for k in keys]

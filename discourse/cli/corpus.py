@@ -73,6 +73,8 @@ def ingest(
         counts = result.counts()
         order = ["ingested", "unchanged", "duplicate", "skipped", "no-text", "failed"]
         parts = ", ".join(f"{counts.get(k, 0)} {k}" for k in order if counts.get(k))
+        if result.unmatched:
+            parts += f"; {len(result.unmatched)} manifest rows matched no input"
         note(
             f"{len(result.outcomes)} inputs: {parts or 'nothing to do'}; "
             f"{store.count_documents()} documents in {store.path} ({secs:.1f} s)"
@@ -170,7 +172,10 @@ def docs(
 @app.command()
 def ledger(
     status: str | None = typer.Option(
-        None, "--status", help="Only rows with this status: ingested|unchanged|duplicate|no-text|skipped|failed."
+        None,
+        "--status",
+        help="Only rows with this status: ingested|unchanged|duplicate|no-text|skipped|failed "
+        "(with --history also unmatched: manifest rows that matched no input).",
     ),
     history: bool = typer.Option(
         False, "--history", help="Every event of every input, oldest first, not just the latest."
@@ -180,12 +185,13 @@ def ledger(
     db: str | None = DbOpt,
 ):
     """List every input seen by ingest, with its status and reason (--history: every run's event)."""
-    from ..store import LEDGER_STATUSES, Store
+    from ..store import EVENT_STATUSES, LEDGER_STATUSES, Store
 
     with handle_errors():
         check_format(fmt)
-        if status is not None and status not in LEDGER_STATUSES:
-            raise typer.BadParameter(f"{status!r} is not one of {', '.join(LEDGER_STATUSES)}", param_hint="--status")
+        allowed = EVENT_STATUSES if history else LEDGER_STATUSES
+        if status is not None and status not in allowed:
+            raise typer.BadParameter(f"{status!r} is not one of {', '.join(allowed)}", param_hint="--status")
         with Store.open(db_path(db), create=False) as store:
             if history:
                 events = ({**e, "path": e["key"]} for e in store.ledger_history(status))

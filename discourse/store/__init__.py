@@ -29,6 +29,8 @@ DEFAULT_DB = "discourse.db"
 
 #: The ledger's statuses (the CHECK constraint of the ledger table).
 LEDGER_STATUSES = ("ingested", "unchanged", "duplicate", "no-text", "skipped", "failed")
+#: The ledger history's statuses: the ledger's, and ``unmatched`` (a manifest row that matched no input).
+EVENT_STATUSES = (*LEDGER_STATUSES, "unmatched")
 
 DOC_COLUMNS = [
     "doc_id",
@@ -212,6 +214,13 @@ class Store:
             "INSERT INTO ledger_events(key,path,status,reason,doc_id,sha256,size,extractor_version,at) "
             "VALUES (?,?,?,?,?,?,?,?,?)",
             values,
+        )
+
+    def ledger_event(self, key: str, path: str, status: str, reason: str | None = None) -> None:
+        """Append an event to the ledger history only (``unmatched``: a manifest row that matched no input)."""
+        self.conn.execute(
+            "INSERT INTO ledger_events(key,path,status,reason,at) VALUES (?,?,?,?,?)",
+            (db_text(key), db_text(path), status, reason and db_text(reason), now_iso()),
         )
 
     def ledger_history(self, status: str | None = None) -> Iterator[dict[str, Any]]:
