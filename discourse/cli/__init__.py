@@ -37,6 +37,7 @@ def _root(
     State.debug = debug
 
 
+from . import check as _check  # noqa: E402,F401  (check)
 from . import concepts as _concepts  # noqa: E402,F401  (lexicon, kwic)
 from . import corpus as _corpus  # noqa: E402,F401  (ingest, docs, stats, ledger)
 from . import meaning as _meaning  # noqa: E402,F401  (senses, frames)

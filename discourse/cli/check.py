@@ -1,0 +1,26 @@
+"""The store check: discourse check."""
+
+from __future__ import annotations
+
+import typer
+
+from . import app
+from ._common import DbOpt, FormatOpt, check_format, db_path, emit, handle_errors, note
+
+
+@app.command()
+def check(
+    fmt: str | None = FormatOpt,
+    db: str | None = DbOpt,
+):
+    """Verify the store: file integrity, schema version, rows whose document is gone, the ledger
+    against the documents, and labels against mentions. Exit 1 if any check fails."""
+    from ..check import COLUMNS, check_store
+
+    with handle_errors():
+        check_format(fmt)
+        report = check_store(db_path(db))
+        emit(COLUMNS, (f.row() for f in report.findings), fmt, title="store check")
+        note(report.summary())
+        if report.failures:
+            raise typer.Exit(1)
