@@ -35,8 +35,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import DiscourseError
+from .errors import DiscourseError, ExtractError
 from .store.contexts import MentionContext
+from .textio import YamlLimitError, read_config_text, safe_yaml
 
 DEFINITION = "definition"
 # Average-linkage clusters of definitional sentences: two groups merge while the mean cosine distance
@@ -112,10 +113,9 @@ def load_frames(path: str | Path | None = None) -> FrameSet:
 
     p = str(path) if path else default_frames_path()
     try:
-        with open(p, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
-        raise DiscourseError(f"{p}: cannot read frames file: {exc.strerror}") from None
+        data = safe_yaml(read_config_text(p, "frames file"))
+    except (ExtractError, YamlLimitError) as exc:
+        raise DiscourseError(f"{p}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

@@ -86,6 +86,40 @@ def read_nonempty(path: str) -> bytes:
     return data
 
 
+MAX_CONFIG_BYTES = 10 * 1024 * 1024  # a lexicon, frames or codebook file
+
+
+def read_config_text(path: str, what: str, limit: int = MAX_CONFIG_BYTES) -> str:
+    """The UTF-8 text of a small configuration file (lexicon, frames), refusing what could hang or
+    exhaust memory: a FIFO, socket or device (``/dev/zero``) is refused without reading, and a file
+    over ``limit`` bytes is refused after reading ``limit + 1``. Errors are :class:`ExtractError`
+    with a one-line reason (the caller names the file)."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ExtractError(f"cannot read {what}: {exc.strerror or exc}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (FIFO, socket or device)"
+            raise ExtractError(f"cannot read {what}: {kind}")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ExtractError(f"cannot read {what}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ExtractError(f"{what} is larger than {limit // (1024 * 1024)} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ExtractError(f"{what} is not UTF-8 (byte {exc.start})") from None
+
+
 def normalise_newlines(text: str) -> str:
     """``\\r\\n`` and ``\\r`` become ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -355,6 +389,116 @@ def csv_records(reader: CsvReader, width: int) -> Iterator[CsvRecord]:
         yield CsvRecord(line, tuple(cells) + ("",) * (width - len(cells)))
 
 
+# --- Nesting limits (JSON, YAML) ----------------------------------------------
+
+MAX_NESTING = 100  # levels of nested lists/objects in any JSON or YAML input
+MAX_YAML_NODES = 1_000_000  # nodes of a YAML document after expanding its aliases
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` in a JSON text, outside strings (a linear scan).
+
+    Checked before ``json.loads``, whose decoder recurses: 1,000 levels raised RecursionError.
+    """
+    depth = deepest = 0
+    in_str = escaped = False
+    for ch in text:
+        if in_str:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+class YamlLimitError(ValueError):
+    """A YAML text deeper than :data:`MAX_NESTING` or larger than :data:`MAX_YAML_NODES` once its
+    aliases are expanded (a "billion laughs" alias bomb)."""
+
+
+def check_yaml(text: str, *, max_depth: int = MAX_NESTING, max_nodes: int = MAX_YAML_NODES) -> None:
+    """Refuse a YAML text whose nesting or alias expansion is out of bounds, before it is built.
+
+    Walks PyYAML's event stream (its parser is iterative, unlike its composer, which recursed out
+    on a lexicon nested 2,000 levels deep) and counts the nodes each anchor stands for, so an
+    alias adds the size of what it names: ``a: &a [x, x, x]``, ``b: &b [*a, *a, *a]`` is 1 + 3
+    nodes for ``a`` and 1 + 3 x 4 for ``b``. Nine levels of nine aliases are 9^9 nodes, refused
+    after reading a few hundred bytes. Raises :class:`YamlLimitError`; syntax errors are left to
+    the loader, which reports them with a line number.
+    """
+    import yaml
+
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[0, None]]  # [expanded size so far, anchor] per open collection
+    total = 0
+    try:
+        for ev in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append([1, ev.anchor])
+                if len(stack) - 1 > max_depth:
+                    raise YamlLimitError(f"YAML nested more than {max_depth} levels deep")
+                n = 1
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                size, anchor = stack.pop()
+                if anchor:
+                    sizes[anchor] = size
+                stack[-1][0] += size
+                continue
+            elif isinstance(ev, yaml.ScalarEvent):
+                n = 1
+                if ev.anchor:
+                    sizes[ev.anchor] = 1
+                stack[-1][0] += 1
+            elif isinstance(ev, yaml.AliasEvent):
+                n = sizes.get(ev.anchor or "", 1)
+                stack[-1][0] += n
+            else:
+                continue
+            total += n
+            if total > max_nodes:
+                raise YamlLimitError(f"YAML expands to more than {max_nodes:,} nodes (aliases of aliases?)")
+    except yaml.YAMLError:
+        return
+
+
+class _PlainLoader:
+    """Built lazily: PyYAML's SafeLoader without implicit timestamps (see :func:`safe_yaml`)."""
+
+    cls: Any = None
+
+
+def safe_yaml(text: str, *, dates: bool = False) -> Any:
+    """``yaml.safe_load`` after :func:`check_yaml`. With ``dates=False`` an unquoted date stays a
+    string, so an impossible one (``2011-02-30``) is a value to warn about, not a ValueError that
+    fails the whole document. Raises ``yaml.YAMLError`` or :class:`YamlLimitError`.
+    """
+    import yaml
+
+    check_yaml(text)
+    if dates:
+        return yaml.safe_load(text)
+    if _PlainLoader.cls is None:
+
+        class Plain(yaml.SafeLoader):
+            pass
+
+        Plain.yaml_implicit_resolvers = {
+            k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+            for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        _PlainLoader.cls = Plain
+    return yaml.load(text, Loader=_PlainLoader.cls)  # a SafeLoader subclass: safe
+
+
 # --- JSONL records -----------------------------------------------------------
 
 
@@ -372,6 +516,10 @@ def jsonl_records(text: str) -> Iterator[JsonlRecord]:
     """The records of a JSONL text (newlines already ``\\n``), blank lines skipped."""
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
+            continue
+        depth = json_depth(line) if line.count("[") + line.count("{") > MAX_NESTING else 0
+        if depth > MAX_NESTING:
+            yield JsonlRecord(lineno, error=f"JSON nested {depth} levels deep (limit {MAX_NESTING})")
             continue
         try:
             obj = json.loads(line)

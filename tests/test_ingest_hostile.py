@@ -22,3 +22,33 @@ def test_bad_file_name_and_fifo_get_ledger_rows_and_the_batch_goes_on(tmp_path):
     assert ledger["pipe.txt"].status == "skipped" and "FIFO" in ledger["pipe.txt"].reason
     assert not result.failed
     assert sorted(o.status for o in again.outcomes) == ["skipped", "unchanged", "unchanged"]
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    """A "billion laughs" in YAML: nine aliases of nine aliases of ... (9^9 nodes once expanded)."""
+    rows = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    rows += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join(rows)
+
+
+def test_front_matter_bomb_bad_date_and_deep_json_warn_or_fail_one_file(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "bomb.txt").write_text(f"---\n{_alias_bomb()}\n---\nCo-production after a bomb.\n")
+    (d / "deep.txt").write_text("---\nx: " + "[" * 2000 + "]" * 2000 + "\n---\nCo-production, deep.\n")
+    (d / "baddate.txt").write_text("---\ntitle: Bad date\ndate: 2011-02-30\n---\nCo-production.\n")
+    rows = '{"text": "x", "a": ' + "[" * 1000 + "]" * 1000 + '}\n{"text": "co-production fine"}\n'
+    (tmp_path / "deep.jsonl").write_text(rows)
+    with Store.open(str(tmp_path / "s.db")) as store:
+        texts = ingest(store, [str(d)], jobs=1)
+        table = ingest(store, [str(tmp_path / "deep.jsonl")], jobs=1, text_column="text")
+        docs = {r["title"]: r for r in store.documents()}
+    # the three texts are ingested; what was wrong in their front matter is a warning
+    assert not texts.failed and len(texts.outcomes) == 3
+    warnings = " ".join(texts.warnings)
+    assert "expands to more than" in warnings and "nested more than 100" in warnings
+    assert "cannot parse date '2011-02-30'" in warnings
+    assert docs["Bad date"]["date"] is None
+    # the over-deep JSON row fails on its own, with its line; the next row goes in
+    assert [o.status for o in table.outcomes] == ["failed", "ingested"]
+    assert "JSON nested 1001 levels deep" in table.outcomes[0].reason

@@ -11,16 +11,21 @@ from discourse.errors import ExtractError
 from discourse.textio import (
     CsvRecord,
     JsonlRecord,
+    YamlLimitError,
+    check_yaml,
     csv_header,
     csv_reader,
     csv_records,
     decode_bytes,
     decode_html,
+    json_depth,
     jsonable,
     jsonl_records,
     normalise_newlines,
     read_bytes,
+    read_config_text,
     read_nonempty,
+    safe_yaml,
     sniff_delimiter,
 )
 
@@ -163,3 +168,40 @@ def test_jsonl_records():
         JsonlRecord(4, error="invalid JSON (Expecting value, column 1)"),
         JsonlRecord(5, {"text": "b", "n": 2}),
     ]
+
+
+# --- nesting limits and small config files --------------------------------------
+
+
+def test_json_depth_counts_brackets_outside_strings():
+    assert json_depth('{"a": "[[[{", "b": [[1], {"c": "\\"]"}]}') == 3
+    assert json_depth("[]") == 1 and json_depth('"no"') == 0
+
+
+def test_check_yaml_counts_what_aliases_expand_to():
+    check_yaml("a: &a [x, x, x]\nb: [*a, *a, *a]")  # 1 + 2 x 4 + ... nodes: fine
+    with pytest.raises(YamlLimitError, match="expands to more than 40"):
+        check_yaml("a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]", max_nodes=40)
+    with pytest.raises(YamlLimitError, match="nested more than 5"):
+        check_yaml("a: [[[[[[1]]]]]]", max_depth=5)
+    check_yaml("a: [unclosed")  # a syntax error is the loader's to report, with its line
+
+
+def test_safe_yaml_keeps_dates_as_text_unless_asked():
+    assert safe_yaml("d: 2011-02-30\ne: 2012-01-01") == {"d": "2011-02-30", "e": "2012-01-01"}
+    assert str(safe_yaml("e: 2012-01-01", dates=True)["e"]) == "2012-01-01"
+
+
+def test_read_config_text_refuses_fifos_devices_and_big_files(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    with pytest.raises(ExtractError, match="not a regular file"):
+        read_config_text(str(tmp_path / "pipe.yaml"), "lexicon")  # returns at once: never opened for a writer
+    with pytest.raises(ExtractError, match="not a regular file"):
+        read_config_text("/dev/zero", "lexicon")
+    (tmp_path / "big.yaml").write_text("x" * 2048)
+    with pytest.raises(ExtractError, match="larger than"):
+        read_config_text(str(tmp_path / "big.yaml"), "lexicon", limit=1024)
+    (tmp_path / "ok.yaml").write_bytes(b"\xef\xbb\xbfname: x\n")
+    assert read_config_text(str(tmp_path / "ok.yaml"), "lexicon") == "name: x\n"

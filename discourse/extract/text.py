@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from .. import __version__
-from ..textio import decode_bytes, jsonable, normalise_newlines, read_nonempty
+from ..textio import YamlLimitError, decode_bytes, jsonable, normalise_newlines, read_nonempty, safe_yaml
 from ..types import Extracted
 
 EXTRACTOR = "text"
@@ -66,7 +66,9 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text  # a markdown rule above prose, not front matter
     body = _after(text, close.end())
     try:
-        data = yaml.safe_load(block)
+        data = safe_yaml(block)
+    except YamlLimitError as exc:
+        return {"_warnings": [f"front matter refused ({exc}); ignored"]}, body
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark is not None else ""
