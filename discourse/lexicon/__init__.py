@@ -27,6 +27,18 @@ File format
             reason: arts or media co-production    # optional
             scope: sentence           # optional: sentence (default) | text
         sources: ["..."]              # optional list of strings
+        codebook:                     # optional: the coding rules labels follow
+          definition: ...             # required in a codebook
+          include: ["note: \"quoted example\" (corpus)"]
+          exclude: ["..."]
+        precision:                    # optional: what it was validated on
+          sample: validation/x.csv    # relative to the lexicon file
+          n: 160
+          yes: 140
+          estimate: 0.875             # yes/n
+          interval: [0.815, 0.918]    # Wilson 95%
+          note: "..."
+        filter: filters/x.json        # optional: a trained filter (discourse filter train)
 
 Unknown keys anywhere are errors (a misspelt ``exlude`` must not silently
 switch exclusions off). ``family`` groups concepts that compete for share of
@@ -130,7 +142,10 @@ Content hash
 ``Lexicon.content_hash`` is the SHA-256 of the canonical JSON (sorted keys,
 no insignificant whitespace, UTF-8) of the YAML data as parsed. Comments,
 indentation, key order and quoting do not change it; any change to a value
-does. Results stored with one hash are stale under another.
+does. Results stored with one hash are stale under another. ``codebook`` and
+``precision`` are documentation and are left out; a ``filter`` enters as its
+path and the SHA-256 of the filter file, so retraining a filter re-matches.
+A lexicon without these keys hashes as it did before they existed.
 
 Modules
 =======
@@ -145,6 +160,7 @@ from here.
 from __future__ import annotations
 
 from ..chars import JOINERS
+from .codebook import CODEBOOK_KEYS, PRECISION_KEYS
 from .loader import (
     CONCEPT_KEYS,
     CONTEXT_KEYS,
@@ -156,7 +172,7 @@ from .loader import (
     check_lexicon,
     load_lexicon,
 )
-from .model import DEFAULT_FAMILY, Concept, Exclude, Lexicon, Term
+from .model import DEFAULT_FAMILY, Codebook, Concept, Exclude, Lexicon, Precision, Term
 from .patterns import MAX_GAP, SCOPES, Alt, Gap, Pattern, WordTest, compile_pattern, pattern_holds
 from .terms import (
     MAX_VARIANTS,
@@ -170,6 +186,7 @@ from .terms import (
 )
 
 __all__ = [
+    "CODEBOOK_KEYS",
     "CONCEPT_KEYS",
     "CONTEXT_KEYS",
     "DEFAULT_FAMILY",
@@ -180,15 +197,18 @@ __all__ = [
     "MAX_GAP",
     "MAX_VARIANTS",
     "MIN_PREFIX",
+    "PRECISION_KEYS",
     "SCOPES",
     "TERM_KEYS",
     "TOP_KEYS",
     "Alt",
+    "Codebook",
     "Concept",
     "Exclude",
     "Gap",
     "Lexicon",
     "Pattern",
+    "Precision",
     "Term",
     "WordTest",
     "check_lexicon",

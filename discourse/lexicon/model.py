@@ -35,6 +35,32 @@ class Exclude:
 
 
 @dataclass(frozen=True)
+class Codebook:
+    """The coding rules that labels follow: a definition and include/exclude
+    notes, each with a short quoted example. Documentation only: it does not
+    change what matches, nor the lexicon's content hash."""
+
+    definition: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Precision:
+    """What a concept was validated on: ``yes`` of ``n`` labelled mentions
+    were the concept. ``sample`` is the labelled file (resolved against the
+    lexicon's folder); ``interval`` the Wilson 95% interval. Documentation
+    only: it does not change the content hash."""
+
+    n: int
+    yes: int
+    estimate: float
+    interval: tuple[float, float]
+    sample: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Concept:
     id: str
     label: str
@@ -44,6 +70,10 @@ class Concept:
     excludes: tuple[Exclude, ...] = ()
     sources: tuple[str, ...] = ()
     line: int = 0
+    codebook: Codebook | None = None
+    precision: Precision | None = None
+    filter: str | None = None  # a trained filter's JSON file (absolute path)
+    filter_sha256: str = ""  # ... and the SHA-256 of its bytes (part of the content hash)
 
 
 @dataclass(frozen=True)
