@@ -38,3 +38,6 @@ HYPHENS_TO_MINUS = {ord(c): HYPHEN_MINUS for c in HYPHENS}
 DASHES_TO_MINUS = {ord(c): HYPHEN_MINUS for c in DASHES}
 # For comparing a token with a term word: joiners and soft hyphens vanish, a typographic apostrophe is straight.
 JOIN_FOLD = {**{ord(c): None for c in JOINERS | {SOFT_HYPHEN}}, ord("\u2019"): "'"}
+
+#: pdfminer's placeholder for a glyph whose font has no Unicode map: ``(cid:67)``.
+CID_PLACEHOLDER = r"\(cid:\d+\)"

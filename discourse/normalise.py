@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 
-from .chars import HYPHEN_MINUS, HYPHENS, INVISIBLE_CLASS, SOFT_HYPHEN
+from .chars import CID_PLACEHOLDER, HYPHEN_MINUS, HYPHENS, INVISIBLE_CLASS, SOFT_HYPHEN
 from .types import Normalised
 
 __all__ = [
@@ -446,7 +446,30 @@ QUALITY_KEYS = (
     "hyphens_joined",
     "hyphens_kept",
     "empty_pages",
+    "unmapped_glyphs",
 )
+
+_CID_RE = re.compile(CID_PLACEHOLDER)
+
+#: A document warns about lost glyphs from this many on, or from this share of its characters.
+GLYPH_LOSS_WARN_COUNT = 50
+GLYPH_LOSS_WARN_SHARE = 0.005
+
+
+def glyph_loss_warning(quality: dict, chars: int) -> str | None:
+    """The warning for a document whose text lost glyphs (no Unicode mapping), or None.
+
+    Lost = ``replacement_chars`` (U+FFFD left in the text, including pdfminer's ``(cid:N)``
+    placeholders, each replaced by one U+FFFD) + ``pua_removed`` (private-use glyphs). It warns
+    from :data:`GLYPH_LOSS_WARN_COUNT` glyphs or :data:`GLYPH_LOSS_WARN_SHARE` of the characters.
+    """
+    lost = int(quality.get("replacement_chars", 0)) + int(quality.get("pua_removed", 0))
+    if lost < GLYPH_LOSS_WARN_COUNT and lost < GLYPH_LOSS_WARN_SHARE * max(chars, 1):
+        return None
+    share = lost / max(chars + lost, 1)
+    recovered = quality.get("pages_from_pdftotext")
+    tail = f"; {len(recovered)} page(s) were re-read with pdftotext" if recovered else ""
+    return f"{lost} glyphs without a Unicode mapping ({share:.1%} of the text): words may be missing{tail}"
 
 
 def _clean_page(page: str, counts: Counter) -> str:
@@ -455,6 +478,8 @@ def _clean_page(page: str, counts: Counter) -> str:
     counts.update(c)
     page, n = _remove_dot_leaders_counted(page)
     counts["dot_leaders_removed"] += n
+    page, n = _CID_RE.subn("\ufffd", page)  # after dot leaders: a word of lost glyphs is not a leader
+    counts["unmapped_glyphs"] += n
     return fold_whitespace(page)
 
 

@@ -203,3 +203,38 @@ def test_decode_pdf_string():
     assert _decode_pdf_string(b"\xef\xbb\xbfInfected Blood Inquiry") == "Infected Blood Inquiry"
     assert _decode_pdf_string(b"The Space Economy: Act Now or Lose Out ") == "The Space Economy: Act Now or Lose Out"
     assert _decode_pdf_string(b"") is None and _decode_pdf_string(b"  ") is None
+
+
+# --- glyphs without a Unicode map (issue 16) ---------------------------------
+
+UNMAPPED = str(FIX / "unmapped_font.pdf")
+
+
+def test_unmapped_font_is_read_by_pdftotext_and_says_so():
+    import shutil
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext (poppler-utils) is needed: run `make tools`")
+    assert "(cid:67)(cid:111)" in extract_text(UNMAPPED)  # what pdfminer alone gives
+    ext = extract_pdf(UNMAPPED)
+    assert ext.pages[0].startswith("Co-production means people who use services")
+    assert ext.quality["glyphs_lost_pdfminer"] > 150 and ext.quality["pages_from_pdftotext"] == [1]
+    norm = normalise_pages(ext.pages)
+    assert norm.quality["replacement_chars"] == 0 and norm.quality["unmapped_glyphs"] == 0
+
+
+def test_without_pdftotext_lost_glyphs_are_counted_and_warned(monkeypatch):
+    from discourse.normalise import glyph_loss_warning
+
+    monkeypatch.setenv("PATH", "/nonexistent")  # the real extractor, with no second one to ask
+    ext = extract_pdf(UNMAPPED)
+    assert "pages_from_pdftotext" not in ext.quality and "(cid:" in ext.pages[0]
+    norm = normalise_pages(ext.pages)
+    assert "(cid:" not in norm.text and norm.quality["unmapped_glyphs"] == ext.quality["glyphs_lost_pdfminer"]
+    assert norm.quality["replacement_chars"] == norm.quality["unmapped_glyphs"]
+    warning = glyph_loss_warning({**norm.quality, **ext.quality}, len(norm.text))
+    assert warning and warning.startswith(f"{norm.quality['replacement_chars']} glyphs without a Unicode mapping")
+
+
+def test_ordinary_pdfs_lose_no_glyphs(blood):
+    assert blood.quality == {"glyphs_lost_pdfminer": 0}

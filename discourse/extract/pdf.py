@@ -43,6 +43,7 @@ from pdfminer.pdftypes import PDFStream, dict_value, list_value, resolve1, strea
 from pdfminer.psparser import LIT, PSEOF, PSLiteral, literal_name
 from pdfminer.utils import decode_text
 
+from ..chars import CID_PLACEHOLDER
 from ..errors import ExtractError, NoTextError
 from ..types import Extracted
 
@@ -286,6 +287,80 @@ def _page_texts(doc: PDFDocument, want: set[int] | None) -> tuple[list[str], int
     return pages, n_pages
 
 
+# --------------------------------------------------------------------------- #
+# Glyphs without a Unicode mapping: a second extractor for the pages that lost them
+# --------------------------------------------------------------------------- #
+
+#: pdfminer's placeholder for a glyph whose font has no Unicode map (no ``/ToUnicode``).
+CID_RE = re.compile(CID_PLACEHOLDER)
+_PUA_CHARS = re.compile("[\ue000-\uf8ff]")
+#: A page with at least this many lost glyphs is read again by ``pdftotext``.
+RETRY_MIN_LOST = 3
+PDFTOTEXT_TIMEOUT_S = 60
+
+
+def lost_glyphs(text: str) -> int:
+    """Glyphs an extractor could not map to Unicode: ``(cid:N)`` placeholders, U+FFFD and
+    private-use characters."""
+    return len(CID_RE.findall(text)) + text.count("\ufffd") + len(_PUA_CHARS.findall(text))
+
+
+def _visible(text: str) -> int:
+    return len("".join(CID_RE.sub("", text).split()))
+
+
+def _pdftotext_page(path: str, pageno: int) -> str | None:
+    """Page ``pageno`` (0-based) as poppler's ``pdftotext`` reads it, or None (not installed,
+    failed, timed out). Poppler maps an embedded TrueType font's glyphs back to Unicode through
+    the font's own ``cmap`` table where the PDF gives no ``/ToUnicode`` map, which pdfminer does not."""
+    import shutil
+    import subprocess
+
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        return None
+    n = str(pageno + 1)
+    try:
+        p = subprocess.run(
+            [exe, "-q", "-enc", "UTF-8", "-f", n, "-l", n, path, "-"],
+            capture_output=True,
+            timeout=PDFTOTEXT_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if p.returncode != 0:
+        return None
+    text = p.stdout.decode("utf-8", "replace")
+    return text[:-1] if text.endswith("\f") else text
+
+
+def better_page(mined: str, other: str | None) -> bool:
+    """True when ``other`` (pdftotext's page) should replace ``mined`` (pdfminer's): it lost fewer
+    glyphs and kept at least 80% of the visible characters pdfminer did map. Ties keep pdfminer."""
+    if other is None:
+        return False
+    return lost_glyphs(other) < lost_glyphs(mined) and _visible(other) >= 0.8 * _visible(mined)
+
+
+def _recover_pages(path: str, pages: list[str], numbers: list[int]) -> tuple[list[str], dict[str, Any]]:
+    """Re-read the pages that lost :data:`RETRY_MIN_LOST` or more glyphs with ``pdftotext`` and keep
+    the better text; the quality figures say which pages came from which extractor."""
+    fallback: list[int] = []
+    lost_before = sum(lost_glyphs(p) for p in pages)
+    out = list(pages)
+    for i, (text, pageno) in enumerate(zip(pages, numbers, strict=True)):
+        if lost_glyphs(text) >= RETRY_MIN_LOST:
+            other = _pdftotext_page(path, pageno)
+            if better_page(text, other):
+                out[i] = other or ""
+                fallback.append(pageno + 1)
+    quality: dict[str, Any] = {"glyphs_lost_pdfminer": lost_before}
+    if fallback:
+        quality["pages_from_pdftotext"] = fallback
+    return out, quality
+
+
 def extract_pdf(path: str, page_numbers: list[int] | None = None) -> Extracted:
     """Extract the text of each page of the PDF at ``path``.
 
@@ -294,6 +369,11 @@ def extract_pdf(path: str, page_numbers: list[int] | None = None) -> Extracted:
     processes. The text-layer check (:func:`require_text_layer`) runs only when
     the whole document is extracted; a caller that splits a PDF runs it on the
     merged pages.
+
+    Pages where pdfminer lost glyphs (``(cid:N)`` for a font without a Unicode map) are read
+    again with ``pdftotext`` where it is installed, and the better text is kept
+    (:func:`better_page`); ``quality`` records the glyphs pdfminer lost and the pages (1-based)
+    taken from ``pdftotext``.
 
     Raises :class:`ExtractError` (file cannot be read, not a readable PDF,
     encrypted with a password, page number out of range) and
@@ -309,6 +389,8 @@ def extract_pdf(path: str, page_numbers: list[int] | None = None) -> Extracted:
         raise ExtractError(f"page number {missing[0]} out of range (the PDF has {n_pages} pages)")
     if n_pages == 0:
         raise ExtractError("not a readable PDF: no pages found")
+    numbers = sorted(want) if want is not None else list(range(len(pages)))
+    pages, quality = _recover_pages(path, pages, numbers)
     if page_numbers is None:
         require_text_layer(pages)
     return Extracted(
@@ -316,4 +398,5 @@ def extract_pdf(path: str, page_numbers: list[int] | None = None) -> Extracted:
         extractor=EXTRACTOR,
         extractor_version=EXTRACTOR_VERSION,
         embedded=embedded,
+        quality=quality,
     )
