@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeVar
 
 from . import __version__
 from .errors import ExtractError, NoTextError
+from .normalise import glyph_loss_warning
 from .sources import NOT_REGULAR, abs_path, merge_metadata, resolve_metadata
 from .store import Store, now_iso
 from .types import Extracted, Prepared, Source, WorkFailure, WorkResult
@@ -124,7 +125,7 @@ def prepare(ext: Extracted) -> Prepared:
         doc_id=doc_id_of(norm.text),
         text=norm.text,
         page_starts=norm.page_starts,
-        quality=norm.quality,
+        quality={**norm.quality, **ext.quality},
         docbin=doc_to_bytes(doc),
         n_tokens=len(doc),
         words=count_words(doc),
@@ -450,6 +451,9 @@ class Ingester:
                 self._release(old.doc_id, src.key)
             status, reason = self._store_document(src, res, fields)
             self.store.ledger_put(src.key, src.path, status, reason, res.doc_id, t.sha, t.size, res.extractor_version)
+        lost = glyph_loss_warning(res.quality, len(res.text))
+        if lost and status == "ingested":
+            self._warn(f"{src.key}: {lost}")
         self._emit_outcome(Outcome(src.key, status, reason, res.doc_id, res.pages))
 
     def _store_document(self, src: Source, res: Prepared, fields: dict[str, Any]) -> tuple[str, str | None]:
@@ -523,7 +527,17 @@ def _merge_chunks(chunks: list[Extracted]) -> Extracted:
         front_matter=first.front_matter,
         embedded=first.embedded,
         encoding=first.encoding,
+        quality=_merge_quality([c.quality for c in chunks]),
     )
+
+
+def _merge_quality(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The chunks' extractor quality figures as one document's: numbers add, lists join."""
+    out: dict[str, Any] = {}
+    for q in parts:
+        for k, v in q.items():
+            out[k] = out.get(k, [] if isinstance(v, list) else 0) + v
+    return out
 
 
 def ingest(

@@ -16,6 +16,9 @@ class Extracted:
     holds metadata the file format carries that ranks lowest (``title`` and
     ``date`` from a PDF Info dict, .docx core properties, HTML ``<title>`` and
     ``<meta>``). ``encoding`` is the detected encoding of a text-based file.
+    ``quality`` holds the extractor's own quality figures (merged into the
+    normaliser's). ``running_lines=False`` says the pages are not printed pages
+    (the Hansard columns of a speech): no running headers or footers to remove.
     """
 
     pages: list[str]
@@ -24,6 +27,8 @@ class Extracted:
     front_matter: dict[str, Any] = field(default_factory=dict)
     embedded: dict[str, Any] = field(default_factory=dict)
     encoding: str | None = None
+    quality: dict[str, Any] = field(default_factory=dict)
+    running_lines: bool = True
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,9 @@ class Prepared:
     embedded: dict[str, Any]
     encoding: str | None
     pages: int
+    # The positional index of the tokens (discourse.nlp.doc_arrays): the document's own type strings,
+    # the packed arrays and the number of tokens; the writer maps the strings to the store's vocabulary.
+    index: tuple[list[str], bytes, int] | None = None
 
     @property
     def raw_meta(self) -> dict[str, Any]:
