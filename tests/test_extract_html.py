@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from discourse.extract import extract
-from discourse.extract.html import html_to_text, lxml_clean_text
+from discourse.extract.html import flat_text, html_to_text, lxml_clean_text
 
 FIX = Path(__file__).parent / "fixtures" / "text"
 PAGE = FIX / "govuk_benefit_cap_page.html"
@@ -101,3 +103,28 @@ def test_legacy_charset_declared_in_meta(tmp_path):
     e = extract(str(p))
     assert e.encoding == "iso8859-15"
     assert "20 € a week" in e.pages[0]
+
+
+# --- parse limits (issue 16): nothing is lost silently --------------------------
+
+
+@pytest.mark.parametrize("depth", [300, 1500, 3000])
+def test_deeply_nested_page_keeps_every_word(depth):
+    # libxml2 stops at 256 levels and kept 5,080 of 210,000 words; huge_tree reaches 2,048 levels;
+    # past that the parser-free reader takes over.
+    page = "<html><body>" + "<div>word " * depth + "</div>" * depth + "<p>co-production</p></body></html>"
+    text, extractor, _, _ = html_to_text(page)
+    assert text.split().count("word") == depth and text.endswith("co-production")
+    assert extractor == ("html-flat" if depth > 2048 else "lxml")
+
+
+def test_one_line_page_with_a_text_node_over_10_mb_is_read():
+    words = 2_200_000  # 11 MB in one text node: libxml2's default limit gave "no text after extraction"
+    page = "<html><head><title>Big</title></head><body><p>" + "care " * words + "</p></body></html>"
+    text, extractor, _, embedded = html_to_text(page)
+    assert len(text.split()) == words and extractor == "lxml" and embedded["title"] == "Big"
+
+
+def test_flat_text_drops_scripts_and_decodes_entities():
+    page = "<p>Co&#8209;production &amp; care</p><script>var x = '<p>no</p>';</script><div>next<br>line</div>"
+    assert flat_text(page) == "Co\u2011production & care\nnext\nline"
