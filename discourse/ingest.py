@@ -27,7 +27,7 @@ from .errors import ExtractError, NoTextError
 from .normalise import glyph_loss_warning
 from .sources import NOT_REGULAR, abs_path, merge_metadata, resolve_metadata
 from .store import Store, now_iso
-from .types import Extracted, Prepared, Source, WorkFailure, WorkResult
+from .types import Extracted, Normalised, Prepared, Source, WorkFailure, WorkResult
 
 T = TypeVar("T")
 
@@ -115,7 +115,7 @@ def prepare(ext: Extracted) -> Prepared:
     from .nlp import NLP_VERSION, count_words, count_ws_words, doc_to_bytes, tokenise
     from .normalise import normalise_pages
 
-    norm = normalise_pages(ext.pages)
+    norm = normalise_pages(ext.pages) if ext.running_lines else _normalise_each(ext.pages)
     if not norm.text.strip():
         if ext.extractor.startswith("pdfminer"):
             raise NoTextError("no text layer (scanned or printed page?): needs OCR")
@@ -140,16 +140,32 @@ def prepare(ext: Extracted) -> Prepared:
     )
 
 
+def _normalise_each(pages: list[str]) -> Normalised:
+    """Normalise pages one by one and join them: for pages that are not printed pages (the Hansard
+    columns of a speech), where a line repeated at column edges is speech, not a running header."""
+    from .normalise import normalise_pages
+
+    parts = [normalise_pages([p]) for p in pages] or [normalise_pages([""])]
+    starts, pos = [], 0
+    for part in parts:
+        starts.append(pos)
+        pos += len(part.text) + 2
+    quality = {k: sum(part.quality[k] for part in parts) for k in parts[0].quality}
+    return Normalised(text="\n\n".join(part.text for part in parts), page_starts=starts, quality=quality)
+
+
 def _work_file(path: str) -> WorkResult:
     from .extract import extract
 
     return _guard(lambda: prepare(extract(path)))
 
 
-def _work_row(text: str | ExtractError, meta: dict[str, Any]) -> WorkResult:
+def _work_row(text: str | ExtractError | Extracted, meta: dict[str, Any]) -> WorkResult:
     def run() -> Prepared:
         if isinstance(text, ExtractError):  # a bad row: read_table yields its error in place
             raise text
+        if isinstance(text, Extracted):  # a record of a multi-record file (a parliamentary speech)
+            return prepare(text)
         return prepare(Extracted(pages=[text], extractor="table", extractor_version=__version__, front_matter=meta))
 
     return _guard(run)
@@ -210,8 +226,8 @@ class _Task:
     sha: str
     size: int
     kind: Literal["file", "row", "pdf"]
-    # kind "row": read_table's text (or the row's error) and metadata
-    row_text: str | ExtractError = ""
+    # kind "row": read_table's text (or the row's error) and metadata; or one parliamentary record
+    row_text: str | ExtractError | Extracted = ""
     row_meta: dict[str, Any] = field(default_factory=dict)
     # kind "pdf": the pages of each chunk, and the chunks extracted so far (None once one failed)
     page_ranges: list[list[int]] = field(default_factory=list)
@@ -229,7 +245,12 @@ class Ingester:
         text_column: str | None = None,
         jobs: int | None = None,
         on_event: Callable[[str, Any], None] | None = None,
+        unit: str = "speech",
+        members: str | None = None,
     ):
+        from .extract.parl import ParlReader
+
+        self.parl = ParlReader(unit, members)  # parliamentary XML; a bad members file stops here
         self.store = store
         self.cli = {k: v for k, v in (cli or {}).items() if v is not None}
         self.text_column = text_column
@@ -277,7 +298,7 @@ class Ingester:
         return self.result
 
     def _plan(self, sources: list[Source]) -> list[_Task]:
-        from .extract import TABLE_SUFFIXES
+        from .extract import RECORD_SUFFIXES, TABLE_SUFFIXES
 
         tasks: list[_Task] = []
         for src in sources:
@@ -289,6 +310,9 @@ class Ingester:
             suffix = Path(src.path).suffix.lower()
             if suffix in TABLE_SUFFIXES and self.text_column:
                 tasks.extend(self._plan_table(src, sha, size, self.text_column))
+                continue
+            if suffix in RECORD_SUFFIXES:
+                tasks.extend(self._plan_records(src, sha, size))
                 continue
             if self._unchanged(src, sha):
                 continue
@@ -324,6 +348,23 @@ class Ingester:
             if self._unchanged(rsrc, sha):
                 continue
             tasks.append(_Task(rsrc, sha, size, "row", row_text=text, row_meta=meta))
+        return tasks
+
+    def _plan_records(self, src: Source, sha: str, size: int) -> list[_Task]:
+        """A parliamentary XML file: one task per speech (or debate), keyed ``path#speech=ID``."""
+        try:
+            parsed = self.parl.read(src.path)
+        except ExtractError as exc:
+            self._record_error(src, sha, size, exc.status, exc.message)
+            return []
+        for note in parsed.notes:
+            if note not in self.result.warnings:
+                self._warn(note)
+        tasks = []
+        for suffix, ext in parsed.records:
+            rsrc = Source(path=src.path, key=f"{src.key}#{suffix}", manifest=src.manifest)
+            if not self._unchanged(rsrc, sha):
+                tasks.append(_Task(rsrc, sha, size, "row", row_text=ext))
         return tasks
 
     def _unchanged(self, src: Source, sha: str) -> bool:
@@ -550,16 +591,20 @@ def ingest(
     text_column: str | None = None,
     jobs: int | None = None,
     on_event: Callable[[str, Any], None] | None = None,
+    unit: str = "speech",
+    members: str | None = None,
 ) -> IngestResult:
     """Ingest files, folders or ``-`` (paths on ``stdin_lines``) into ``store``.
 
-    ``text_column`` makes .csv/.jsonl files one document per row.
+    ``text_column`` makes .csv/.jsonl files one document per row. Parliamentary XML
+    (ParlaMint, ParlParse) gives one document per speech, or per debate with
+    ``unit="debate"``; ``members`` is a ParlParse ``people.json`` giving party by date.
     """
     from .sources import discover
 
     unmatched: list[str] = []
     sources, missing = discover(paths, manifest=manifest, stdin_lines=stdin_lines, unmatched=unmatched)
-    ing = Ingester(store, cli=cli, text_column=text_column, jobs=jobs, on_event=on_event)
+    ing = Ingester(store, cli=cli, text_column=text_column, jobs=jobs, on_event=on_event, unit=unit, members=members)
     if manifest and unmatched:
         ing.unmatched_rows(manifest, unmatched)
     return ing.run(sources, missing)

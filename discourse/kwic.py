@@ -39,6 +39,23 @@ def check_concept(lexicon, concept: str) -> None:
         )
 
 
+def page_labels(doc: dict[str, Any] | None) -> tuple[list[str], str]:
+    """A document's page labels and their unit (``(["300", "301"], "col")`` for a Hansard speech),
+    kept by the extractor in ``raw_meta.embedded``; ``([], "")`` when its pages are just numbered."""
+    embedded = ((doc or {}).get("raw_meta") or {}).get("embedded") or {}
+    labels = embedded.get("page_labels")
+    if not isinstance(labels, list):
+        return [], ""
+    return [str(x) for x in labels], str(embedded.get("page_unit") or "p")
+
+
+def cite_page(page: int, labels: list[str], unit: str) -> int | str:
+    """The page as a reader cites it: ``"col. 300"`` for Hansard column 300, else the page number."""
+    if 1 <= page <= len(labels) and labels[page - 1]:
+        return f"{unit}. {labels[page - 1]}"
+    return page
+
+
 def context(text: str, start: int, end: int, window: int) -> tuple[str, str, str]:
     """``window`` whitespace-separated words left and right of text[start:end], each folded to one line."""
     left_words = text[max(0, start - 40 * window - 200) : start].split()
@@ -67,11 +84,14 @@ def kwic(
     cond, params = doc_where(where, year_from, year_to, alias="d")
     rows = store.kwic_rows(key, concept, cond, params, include_excluded=include_excluded)
     texts: dict[str, str] = {}
+    labels: list[str] = []
+    unit = ""
     out = []
     for r in rows:
         if r["doc_id"] not in texts:
             texts.clear()  # rows come grouped by document
             texts[r["doc_id"]] = store.text(r["doc_id"])[0]
+            labels, unit = page_labels(store.document(r["doc_id"]))
         left, match, right = context(texts[r["doc_id"]], r["start_char"], r["end_char"], window)
         out.append(
             {
@@ -80,7 +100,7 @@ def kwic(
                 "date": r["date"],
                 "year": r["year"],
                 "source_type": r["source_type"],
-                "page": r["page"],
+                "page": cite_page(r["page"], labels, unit),
                 "left": left,
                 "match": match,
                 "right": right,

@@ -48,6 +48,18 @@ def ingest(
         None, "--text-column", help="Read .csv/.jsonl files as one document per row, text in this column."
     ),
     jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+    unit: str = typer.Option(
+        "speech",
+        "--unit",
+        metavar="UNIT",
+        help="Parliamentary XML (ParlaMint, ParlParse): one document per 'speech' or per 'debate'.",
+    ),
+    members: str | None = typer.Option(
+        None,
+        "--members",
+        metavar="JSON",
+        help="ParlParse members file (people.json) giving each speaker's party by date.",
+    ),
     db: str | None = DbOpt,
 ):
     """Extract, normalise and tokenise documents into the corpus store."""
@@ -55,6 +67,8 @@ def ingest(
     from ..store import Store
 
     with handle_errors():
+        if unit not in ("speech", "debate"):
+            raise typer.BadParameter(f"{unit!r} is not one of speech, debate", param_hint="--unit")
         stdin_lines = sys.stdin.read().splitlines() if "-" in paths else None
         store = Store.open(db_path(db))
         t0 = time.perf_counter()
@@ -68,6 +82,8 @@ def ingest(
                 text_column=text_column,
                 jobs=jobs,
                 on_event=progress.event,
+                unit=unit,
+                members=members,
             )
         secs = time.perf_counter() - t0
         counts = result.counts()

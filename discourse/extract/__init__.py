@@ -4,7 +4,9 @@
 
 * :class:`~discourse.errors.UnsupportedError` (ledger ``skipped``) for a suffix
   not in :data:`SUPPORTED`, and for table files (:data:`TABLE_SUFFIXES`), which
-  are read row by row with :func:`discourse.extract.table.read_table` instead;
+  are read row by row with :func:`discourse.extract.table.read_table` instead,
+  and ``.xml`` (:data:`RECORD_SUFFIXES`), read speech by speech by
+  :class:`discourse.extract.parl.ParlReader`;
 * :class:`~discourse.errors.ExtractError` (ledger ``failed``) for an unreadable
   or empty file, binary content in a text file, or a broken document.
 
@@ -22,6 +24,9 @@ from ..types import Extracted
 
 SUPPORTED = {".pdf", ".txt", ".md", ".mkd", ".mdown", ".markdown", ".rst", ".html", ".htm", ".docx"}
 TABLE_SUFFIXES = {".csv", ".jsonl"}
+#: Files that hold many documents, recognised by content: parliamentary XML (ParlaMint TEI,
+#: ParlParse), read by ingest through :class:`discourse.extract.parl.ParlReader`.
+RECORD_SUFFIXES = {".xml"}
 HTML_SUFFIXES = {".html", ".htm"}
 
 _HINTS = {
@@ -33,11 +38,10 @@ _HINTS = {
     ".xls": "save it as .csv and pass --text-column",
     ".tsv": "save it as .csv (or rename it to .csv) and pass --text-column",
     ".json": "write one JSON object per line as .jsonl and pass --text-column",
-    ".xml": "convert it to .txt, .html or .jsonl",
     ".epub": "convert it to .html or .txt",
 }
 
-__all__ = ["SUPPORTED", "TABLE_SUFFIXES", "extract", "suffix_of"]
+__all__ = ["RECORD_SUFFIXES", "SUPPORTED", "TABLE_SUFFIXES", "extract", "suffix_of"]
 
 
 def suffix_of(path: str) -> str:
@@ -50,6 +54,8 @@ def extract(path: str) -> Extracted:
     suffix = suffix_of(path)
     if suffix in TABLE_SUFFIXES:
         raise UnsupportedError("table file: pass --text-column to read its rows as documents")
+    if suffix in RECORD_SUFFIXES:
+        raise UnsupportedError("XML file: ingest reads ParlaMint and ParlParse XML as one document per speech")
     if suffix not in SUPPORTED:
         what = f"'{suffix}'" if suffix else "(no file name suffix)"
         raise UnsupportedError(f"unsupported file type {what}", hint=_HINTS.get(suffix))
