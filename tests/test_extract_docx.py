@@ -54,3 +54,53 @@ def test_docx_zip_without_document(tmp_path):
         z.writestr("hello.txt", "hi")
     with pytest.raises(ExtractError, match=r"cannot read \.docx"):
         extract(str(p))
+
+
+# --- hostile packages (issue 16) ------------------------------------------------
+
+
+def _rewrite(tmp_path, name: str, edit) -> Path:
+    """A copy of the real fixture with word/document.xml passed through ``edit``."""
+    out = tmp_path / name
+    with zipfile.ZipFile(DOCX) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info, edit(data) if info.filename == "word/document.xml" else data)
+    return out
+
+
+def test_docx_text_after_an_entity_reference_is_kept(tmp_path):
+    def add_entity(xml: bytes) -> bytes:
+        xml = xml.replace(b"<w:document", b'<!DOCTYPE w:document [<!ENTITY co "co-production">]>\n<w:document', 1)
+        return xml.replace(b"Benefit cap", b"Benefit &co; cap", 1)
+
+    text = extract(str(_rewrite(tmp_path, "entity.docx", add_entity))).pages[0]
+    assert "Benefit \ufffd cap" in text  # the gap is marked, the words after it stay
+
+
+def test_docx_external_entity_is_not_read_and_billion_laughs_fails_alone(tmp_path):
+    def external(xml: bytes) -> bytes:
+        dtd = b'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        return xml.replace(b"<w:document", dtd + b"<w:document", 1).replace(b"Benefit cap", b"Benefit &x; cap", 1)
+
+    text = extract(str(_rewrite(tmp_path, "xxe.docx", external))).pages[0]
+    assert "root:" not in text and "Benefit \ufffd cap" in text
+
+    lol = b"".join(b'<!ENTITY l%d "%s">' % (i, b"&l%d;" % (i - 1) * 10) for i in range(1, 10))
+
+    def bomb(xml: bytes) -> bytes:
+        dtd = b'<!DOCTYPE w:document [<!ENTITY l0 "lol">' + lol + b"]>\n"
+        return xml.replace(b"<w:document", dtd + b"<w:document", 1).replace(b"Benefit cap", b"Benefit &l9; cap", 1)
+
+    with pytest.raises(ExtractError, match=r"cannot read \.docx .*amplification"):  # libxml2's own guard
+        extract(str(_rewrite(tmp_path, "lol.docx", bomb)))
+
+
+def test_docx_zip_bomb_is_refused_before_it_inflates(tmp_path, monkeypatch):
+    from discourse.extract import docx as docx_mod
+
+    monkeypatch.setattr(docx_mod, "MAX_PART_BYTES", 1024 * 1024)  # the real check, at a small limit
+    bomb = _rewrite(tmp_path, "zipbomb.docx", lambda xml: xml.replace(b"</w:body>", b" " * 2_000_000 + b"</w:body>"))
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(ExtractError, match=r"would inflate to 2,0.* bytes \(a zip bomb\?\)"):
+        extract(str(bomb))

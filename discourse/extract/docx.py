@@ -35,6 +35,8 @@ def _paragraph_text(p) -> str:
             continue  # belongs to a nested paragraph (a text box): read on its own
         if el.tag == _T:
             buf.append(el.text or "")
+            for ref in el:  # an entity reference the parser left unresolved (a DTD in a hostile file):
+                buf.append("\ufffd" + (ref.tail or ""))  # the text after it stays; U+FFFD marks the gap
         elif el.tag == _TAB:
             if el.getparent() is not None and el.getparent().tag == _W + "r":
                 buf.append("\t")  # (w:tab inside w:tabs is a tab-stop definition)
@@ -70,6 +72,45 @@ def _embedded(document) -> dict[str, Any]:
     return out
 
 
+#: Limits on the ZIP package, checked before python-docx inflates anything: a DOCX "zip bomb"
+#: (a document.xml that inflates to gigabytes) reached 3.3 GB of memory before lxml stopped it.
+MAX_PART_BYTES = 256 * 1024 * 1024  # one inflated part
+MAX_PACKAGE_BYTES = 512 * 1024 * 1024  # all parts
+
+
+def check_package(data: bytes) -> None:
+    """Refuse a ZIP package whose parts would inflate past the limits above.
+
+    Python's zipfile never inflates a part past the size it declares (it fails the CRC check
+    instead), so the declared sizes bound memory; the main document part is also inflated in a
+    stream that stops one megabyte past :data:`MAX_PART_BYTES`, as a second guard."""
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MAX_PART_BYTES:
+                raise ExtractError(f"refused: {info.filename} would inflate to {info.file_size:,} bytes (a zip bomb?)")
+        if total > MAX_PACKAGE_BYTES:
+            raise ExtractError(f"refused: the package would inflate to {total:,} bytes (a zip bomb?)")
+        if "word/document.xml" in zf.namelist():
+            with zf.open("word/document.xml") as fh:
+                n = 0
+                while chunk := fh.read(1024 * 1024):
+                    n += len(chunk)
+                    if n > MAX_PART_BYTES:
+                        raise ExtractError(
+                            f"refused: word/document.xml inflates past {MAX_PART_BYTES:,} bytes (a zip bomb?)"
+                        )
+    except ExtractError:
+        raise
+    except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (compression), ...
+        raise ExtractError(f"cannot read .docx ({type(exc).__name__}: {exc})") from None
+
+
 def extract_docx(path: str) -> Extracted:
     """Extract a .docx file (one page)."""
     import docx
@@ -82,6 +123,7 @@ def extract_docx(path: str) -> Extracted:
         )
     if not data.startswith(b"PK"):
         raise ExtractError("not a .docx file (not a ZIP package)")
+    check_package(data)
     try:
         document = docx.Document(io.BytesIO(data))
         text = body_text(document)
