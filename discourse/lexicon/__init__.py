@@ -161,6 +161,7 @@ from __future__ import annotations
 
 from ..chars import JOINERS
 from .codebook import CODEBOOK_KEYS, PRECISION_KEYS
+from .forms import expansion_warnings
 from .loader import (
     CONCEPT_KEYS,
     CONTEXT_KEYS,
@@ -174,6 +175,7 @@ from .loader import (
 )
 from .model import DEFAULT_FAMILY, Codebook, Concept, Exclude, Lexicon, Precision, Term
 from .patterns import MAX_GAP, SCOPES, Alt, Gap, Pattern, WordTest, compile_pattern, pattern_holds
+from .show import describe_concept
 from .terms import (
     MAX_VARIANTS,
     MIN_PREFIX,
@@ -214,8 +216,10 @@ __all__ = [
     "check_lexicon",
     "compile_pattern",
     "compile_term",
+    "describe_concept",
     "expand_alternation",
     "expand_variants",
+    "expansion_warnings",
     "inflections",
     "load_lexicon",
     "norm_key",
