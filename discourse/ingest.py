@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeVar
 
 from . import __version__
 from .errors import ExtractError, NoTextError
+from .extract.parl import RecordRef, load_record
 from .normalise import glyph_loss_warning
 from .sources import NOT_REGULAR, abs_path, merge_metadata, resolve_metadata
 from .store import Store, now_iso
@@ -160,12 +161,12 @@ def _work_file(path: str) -> WorkResult:
     return _guard(lambda: prepare(extract(path)))
 
 
-def _work_row(text: str | ExtractError | Extracted, meta: dict[str, Any]) -> WorkResult:
+def _work_row(text: str | ExtractError | RecordRef, meta: dict[str, Any]) -> WorkResult:
     def run() -> Prepared:
         if isinstance(text, ExtractError):  # a bad row: read_table yields its error in place
             raise text
-        if isinstance(text, Extracted):  # a record of a multi-record file (a parliamentary speech)
-            return prepare(text)
+        if isinstance(text, RecordRef):  # a record of a multi-record file (a parliamentary speech)
+            return prepare(load_record(text))
         return prepare(Extracted(pages=[text], extractor="table", extractor_version=__version__, front_matter=meta))
 
     return _guard(run)
@@ -227,7 +228,7 @@ class _Task:
     size: int
     kind: Literal["file", "row", "pdf"]
     # kind "row": read_table's text (or the row's error) and metadata; or one parliamentary record
-    row_text: str | ExtractError | Extracted = ""
+    row_text: str | ExtractError | RecordRef = ""
     row_meta: dict[str, Any] = field(default_factory=dict)
     # kind "pdf": the pages of each chunk, and the chunks extracted so far (None once one failed)
     page_ranges: list[list[int]] = field(default_factory=list)
@@ -353,18 +354,18 @@ class Ingester:
     def _plan_records(self, src: Source, sha: str, size: int) -> list[_Task]:
         """A parliamentary XML file: one task per speech (or debate), keyed ``path#speech=ID``."""
         try:
-            parsed = self.parl.read(src.path)
+            refs, notes = self.parl.refs(src.path)
         except ExtractError as exc:
             self._record_error(src, sha, size, exc.status, exc.message)
             return []
-        for note in parsed.notes:
+        for note in notes:
             if note not in self.result.warnings:
                 self._warn(note)
         tasks = []
-        for suffix, ext in parsed.records:
-            rsrc = Source(path=src.path, key=f"{src.key}#{suffix}", manifest=src.manifest)
+        for ref in refs:  # the worker reads the record again: this process keeps no speech text
+            rsrc = Source(path=src.path, key=f"{src.key}#{ref.key}", manifest=src.manifest)
             if not self._unchanged(rsrc, sha):
-                tasks.append(_Task(rsrc, sha, size, "row", row_text=ext))
+                tasks.append(_Task(rsrc, sha, size, "row", row_text=ref))
         return tasks
 
     def _unchanged(self, src: Source, sha: str) -> bool:

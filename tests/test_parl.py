@@ -11,7 +11,7 @@ import time
 import pytest
 
 from discourse.errors import ExtractError, UnsupportedError, UsageError
-from discourse.extract.parl import PROCEDURAL_KEY, ParlReader, parse_xml, sniff
+from discourse.extract.parl import PROCEDURAL_KEY, ParlReader, RecordRef, load_record, parse_xml, sniff
 from discourse.store import Store
 
 from .conftest import FIX, run_cli
@@ -190,6 +190,17 @@ def test_parlamint_self_contained_annotated_file():
     u2 = recs["speech=ParlaMint-XX_2016-03-01-lower.u2"].front_matter
     assert u2["party"] == "Green Group"  # Social Democrats ended 2015-12-31
     assert u1.quality[PROCEDURAL_KEY] == 2  # <kinesic> inside the seg, <incident> after the utterance
+
+
+def test_record_refs_are_read_again_from_the_file(tmp_path):
+    reader = ParlReader("speech", str(PEOPLE))
+    refs, notes = reader.refs(str(PP_DAY))
+    assert notes == [] and [r.key for r in refs][:2] == ["speech=2015-06-02a.300.2", "speech=2015-06-02a.300.3"]
+    ext = load_record(refs[1])  # as a worker does: the file is read again, once
+    assert ext.front_matter["party"] == "Conservative" and ext.embedded["page_labels"] == ["300", "301"]
+    gone = RecordRef(str(PP_DAY), "speech=2015-06-02a.999.9", "speech", str(PEOPLE))
+    with pytest.raises(ExtractError, match="no longer in the file"):
+        load_record(gone)
 
 
 # --- end to end: the real CLI into a real store --------------------------------------------

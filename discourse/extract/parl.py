@@ -43,7 +43,9 @@ __all__ = [
     "PROCEDURAL_KEY",
     "ParlFile",
     "ParlReader",
+    "RecordRef",
     "Unit",
+    "load_record",
     "local",
     "parse_xml",
     "sniff",
@@ -295,6 +297,38 @@ def merge_units(units: list[Unit], key: str, meta: dict[str, Any]) -> Unit:
     )
 
 
+@dataclass(frozen=True)
+class RecordRef:
+    """A light reference to one record of a file, sent to a worker instead of the record's text:
+    the worker reads the file again (once: :func:`load_record` keeps the last file's records), so
+    the ingest process does not hold every speech of a large download at once."""
+
+    path: str
+    key: str
+    unit: str = "speech"
+    members: str | None = None
+
+
+_READERS: dict[tuple[str, str | None], ParlReader] = {}
+_LAST: dict[tuple[str, str, str | None], dict[str, Extracted]] = {}
+
+
+def load_record(ref: RecordRef) -> Extracted:
+    """The record ``ref`` names, read from its file (the last file read is kept, one per process)."""
+    cache_key = (ref.path, ref.unit, ref.members)
+    if cache_key not in _LAST:
+        reader_key = (ref.unit, ref.members)
+        if reader_key not in _READERS:
+            _READERS[reader_key] = ParlReader(ref.unit, ref.members)
+        records = dict(_READERS[reader_key].read(ref.path).records)
+        _LAST.clear()
+        _LAST[cache_key] = records
+    try:
+        return _LAST[cache_key][ref.key]
+    except KeyError:
+        raise ExtractError(f"{os.path.basename(ref.path)}: record {ref.key} is no longer in the file") from None
+
+
 class ParlReader:
     """Reads parliamentary XML files for one ingest run (members data and ParlaMint lists cached).
 
@@ -306,12 +340,19 @@ class ParlReader:
         if unit not in UNITS:
             raise ValueError(f"unit must be one of {', '.join(UNITS)}")
         self.unit = unit
+        self.members_path = members
         self.members: Any = None  # discourse.extract.parlparse.Members, loaded now so a bad file stops the run
         if members:
             from .parlparse import Members
 
             self.members = Members.load(members)
         self.lists_cache: dict[str, Any] = {}
+
+    def refs(self, path: str) -> tuple[list[RecordRef], list[str]]:
+        """The records of ``path`` as :class:`RecordRef` (and the file's notes); raises as :meth:`read`."""
+        parsed = self.read(path)
+        refs = [RecordRef(path, key, self.unit, self.members_path) for key, _ext in parsed.records]
+        return refs, parsed.notes
 
     def read(self, path: str) -> ParlFile:
         """The records of one file; raises :class:`ExtractError` (failed) or
