@@ -125,6 +125,25 @@ def test_parlparse_without_members_leaves_party_blank_with_a_note():
     assert recs["speech=2015-06-02a.300.2"].front_matter["speaker_id"] == "uk.org.publicwhip/person/90001"
 
 
+def test_parlparse_older_membership_ids_and_written_answers(tmp_path):
+    wrans = tmp_path / "answers2015-06-04a.xml"
+    wrans.write_text(
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<publicwhip>\n'
+        '<major-heading id="uk.org.publicwhip/wrans/2015-06-04a.10.0">Social Care</major-heading>\n'
+        '<ques id="uk.org.publicwhip/wrans/2015-06-04a.10.1" speakername="Clara Placeholder" '
+        'speakerid="uk.org.publicwhip/member/91014" colnum="10W"><p>To ask about direct payments.</p></ques>\n'
+        '<reply id="uk.org.publicwhip/wrans/2015-06-04a.10.2" speakername="Brian Sample" '
+        'speakerid="uk.org.publicwhip/member/91012" colnum="10W"><p>Direct payments rose.</p></reply>\n'
+        "</publicwhip>\n",
+        encoding="latin-1",
+    )
+    recs, _ = _records(wrans, members=PEOPLE)
+    q, a = recs.values()
+    assert q.front_matter["speaker_id"] == "uk.org.publicwhip/person/90004"  # membership id -> person
+    assert (q.front_matter["party"], a.front_matter["party"]) == ("Independent", "Conservative")
+    assert q.front_matter["house"] == "Written answers" and q.embedded["page_labels"] == ["10W"]
+
+
 def test_bad_members_file_is_a_usage_error(tmp_path):
     bad = tmp_path / "people.json"
     bad.write_text('{"persons": []}')

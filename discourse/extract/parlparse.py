@@ -21,6 +21,7 @@ Schema (mysociety/parlparse, ``scrapedxml/debates``, ``lords``, ``westminhall`` 
 * Procedural text is kept out and counted: ``nospeaker="true"`` speeches (interjections such as
   "Hon. Members: Hear, hear!", "Question put and agreed to."), ``<division>`` lists,
   ``<p class="italic">`` stage directions and bracketed ``[<i>Interruption.</i>]`` markers.
+* Written answers (``wrans``) have ``<ques>`` and ``<reply>`` instead of ``<speech>``: read alike.
 * Older files name the speaker by membership (``speakerid="uk.org.publicwhip/member/40289"``),
   newer ones by person (``person_id``); both are resolved through the members file.
 * A file marked ``latest="no"`` (superseded by a later letter, ``debates2015-06-02b.xml``) is skipped.
@@ -64,6 +65,8 @@ _CHAIR_RE = re.compile(
     r"|^the (?:chairman|deputy chairman|chair) of ways and means",
     re.I,
 )
+#: Elements read as speeches: ``<speech>``; in written answers (``wrans``) ``<ques>`` and ``<reply>``.
+_SPEECHES = ("speech", "ques", "reply")
 _NO_MEMBERS = "no members file (ingest --members people.json) was given"
 
 
@@ -306,9 +309,9 @@ def read_parlparse(tree: Element, path: str, reader: ParlReader) -> ParlFile:
         tag = local(el.tag)
         if tag in ("major-heading", "minor-heading"):
             _heading(st, el, tag == "major-heading")
-        elif tag == "speech" and el.get("nospeaker") != "true":
+        elif tag in _SPEECHES and el.get("nospeaker") != "true":
             _speech(st, el)
-        elif tag in ("speech", "division"):
+        elif tag in (*_SPEECHES, "division"):
             _procedural(st)
     units = st.units if reader.unit == "speech" else _debates(st)
     out = ParlFile(records=[to_record(u, "parlparse") for _n, u in units])
