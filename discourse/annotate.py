@@ -40,6 +40,7 @@ def ensure_mentions(
     _register(store, lexicon, key, model)
     if not todo:
         return key
+    from .filters import apply_filters
     from .match import Matcher
     from .nlp import doc_from_bytes, make_nlp, set_lemmas
 
@@ -57,6 +58,7 @@ def ensure_mentions(
             else:
                 doc = doc_from_bytes(store.docbin(doc_id), nlp.vocab)
             found = matcher(doc)
+            found = apply_filters(lexicon, text, found)  # trained sense filters (lexicon 'filter:')
             rows.extend(mention_row(doc_id, m, starts) for m in found)
             runs.append((doc_id, len(found)))
         with store.transaction():

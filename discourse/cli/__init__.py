@@ -40,6 +40,7 @@ def _root(
 from . import check as _check  # noqa: E402,F401  (check)
 from . import concepts as _concepts  # noqa: E402,F401  (lexicon, kwic)
 from . import corpus as _corpus  # noqa: E402,F401  (ingest, docs, stats, ledger)
+from . import filters as _filters  # noqa: E402,F401  (filter train)
 from . import meaning as _meaning  # noqa: E402,F401  (senses, frames)
 from . import report as _report  # noqa: E402,F401  (report)
 from . import validate as _validate  # noqa: E402,F401  (sample, label, validate)
