@@ -17,6 +17,7 @@ import argparse
 import difflib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,10 +28,17 @@ PERIODS = {"5y": "5-year", "all": "all"}
 VOLATILE = ("created_at", "versions", "files")
 
 
-def snapshot(out: Path, shared: Path) -> int:
+def snapshot(
+    out: Path, shared: Path, only: list[str] | None = None, lexicon: Path | None = None, stores: Path | None = None
+) -> int:
     out.mkdir(parents=True, exist_ok=True)
+    lex = ["--lexicon", str(lexicon)] if lexicon else []
     for corpus in sorted(p for p in (shared / "corpora").iterdir() if (p / "MANIFEST.csv").is_file()):
+        if only and corpus.name not in only:
+            continue
         db = out / f"{corpus.name}.db"
+        if not db.exists() and stores and (stores / db.name).exists():
+            shutil.copyfile(stores / db.name, db)  # a ready-made store: copied, never modified in place
         inputs = [str(p) for p in sorted(corpus.iterdir()) if p.is_dir()]
         if not db.exists():
             subprocess.run(
@@ -50,16 +58,56 @@ def snapshot(out: Path, shared: Path) -> int:
             )
         for label, period in PERIODS.items():
             d = out / corpus.name / label
+            d.parent.mkdir(parents=True, exist_ok=True)
             refs = _groups(db)
             ref = "government" if "government" in refs else (refs[0] if refs else "government")
             p = subprocess.run(
-                [str(BIN), "report", "--all", "-o", str(d), "--period", period, "--reference", ref, "--db", str(db)],
+                [
+                    str(BIN),
+                    "report",
+                    "--all",
+                    "-o",
+                    str(d),
+                    "--period",
+                    period,
+                    "--reference",
+                    ref,
+                    "--db",
+                    str(db),
+                    *lex,
+                ],
                 capture_output=True,
                 text=True,
             )
             (out / corpus.name / f"{label}.stderr").write_text(p.stderr)
             print(f"{corpus.name} {period}: exit {p.returncode}", flush=True)
+        _kwic_and_mentions(out / corpus.name, db, lex)
     return 0
+
+
+def _kwic_and_mentions(d: Path, db: Path, lex: list[str]) -> None:
+    """KWIC of every concept (excluded mentions too) and every stored mention row, as TSV."""
+    import sqlite3
+
+    d.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(db) as conn:
+        key = conn.execute("SELECT mention_key FROM lexicons ORDER BY created_at DESC LIMIT 1").fetchone()[0]
+        concepts = [r[0] for r in conn.execute("SELECT DISTINCT concept FROM mentions WHERE mention_key=?", (key,))]
+        rows = conn.execute(
+            "SELECT doc_id,concept,variant,start_char,end_char,start_token,end_token,page,sent_start,sent_end,"
+            "excluded,exclude_reason FROM mentions WHERE mention_key=? ORDER BY doc_id,start_char,concept",
+            (key,),
+        ).fetchall()
+    with open(d / "mentions.tsv", "w") as fh:
+        for r in rows:
+            fh.write("\t".join("" if v is None else str(v) for v in r) + "\n")
+    for c in sorted(concepts):
+        p = subprocess.run(
+            [str(BIN), "kwic", c, "--include-excluded", "--format", "tsv", "--db", str(db), *lex],
+            capture_output=True,
+            text=True,
+        )
+        (d / f"kwic_{c}.tsv").write_text(p.stdout + (f"\n# exit {p.returncode}: {p.stderr}" if p.returncode else ""))
 
 
 def _groups(db: Path) -> list[str]:
@@ -106,12 +154,15 @@ def main() -> int:
     s = sub.add_parser("snapshot")
     s.add_argument("out", type=Path)
     s.add_argument("--shared", type=Path, default=Path(os.environ.get("DISCOURSE_SHARED", ROOT.parent / "shared")))
+    s.add_argument("--only", nargs="*", help="corpus folder names (default: every corpus)")
+    s.add_argument("--lexicon", type=Path, help="a pinned lexicon file, for a comparison while the lexicon changes")
+    s.add_argument("--stores", type=Path, help="a folder of ready-made stores <corpus>.db, copied before use")
     c = sub.add_parser("compare")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
     args = ap.parse_args()
     if args.cmd == "snapshot":
-        return snapshot(args.out, args.shared)
+        return snapshot(args.out, args.shared, args.only, args.lexicon, args.stores)
     return compare(args.before, args.after)
 
 

@@ -40,24 +40,31 @@ def ensure_mentions(
     _register(store, lexicon, key, model)
     if not todo:
         return key
+    from .index import IndexReader
     from .filters import apply_filters
     from .match import Matcher
-    from .nlp import doc_from_bytes, make_nlp, set_lemmas
 
-    nlp = make_nlp(model)
+    nlp = None
+    if model:
+        from .nlp import make_nlp
+
+        nlp = make_nlp(model)
     matcher = Matcher(lexicon)
+    reader = IndexReader(store)
+    # Documents where no term can start (from the postings) have no mentions: not even loaded.
+    starts_ids = [i for i, s in enumerate(reader.strings) if s and matcher.can_start(s)]
+    maybe = reader.docs_with(starts_ids) if not model else set(todo)
     done = 0
     for i in range(0, len(todo), BATCH):
         batch = todo[i : i + BATCH]
         rows: list[MentionRow] = []
         runs: list[tuple[str, int]] = []
         for doc_id in batch:
+            if doc_id not in maybe:
+                runs.append((doc_id, 0))
+                continue
             text, starts = store.text(doc_id)
-            if model:
-                doc = set_lemmas(nlp(text)) if "lemmatizer" not in nlp.pipe_names else nlp(text)
-            else:
-                doc = doc_from_bytes(store.docbin(doc_id), nlp.vocab)
-            found = matcher(doc)
+            found = matcher(_model_doc(nlp, text) if nlp is not None else reader.doc(doc_id, text))
             found = apply_filters(lexicon, text, found)  # trained sense filters (lexicon 'filter:')
             rows.extend(mention_row(doc_id, m, starts) for m in found)
             runs.append((doc_id, len(found)))
@@ -68,6 +75,12 @@ def ensure_mentions(
         if on_progress:
             on_progress(done, len(todo))
     return key
+
+
+def _model_doc(nlp, text: str):
+    from .nlp import set_lemmas
+
+    return set_lemmas(nlp(text)) if "lemmatizer" not in nlp.pipe_names else nlp(text)
 
 
 def mention_row(doc_id: str, m: Mention, page_starts: list[int]) -> MentionRow:

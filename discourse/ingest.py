@@ -24,6 +24,7 @@ from typing import Any, Literal, TypeVar
 
 from . import __version__
 from .errors import ExtractError, NoTextError
+from .index import ensure_index, put_tokens
 from .extract.parl import RecordRef, load_record
 from .normalise import glyph_loss_warning
 from .sources import NOT_REGULAR, abs_path, merge_metadata, resolve_metadata
@@ -113,7 +114,7 @@ def _die_with_parent(parent: int | None) -> None:  # pragma: no cover - runs in 
 
 def prepare(ext: Extracted) -> Prepared:
     """Normalise and tokenise one extracted document (runs in a worker)."""
-    from .nlp import NLP_VERSION, count_words, count_ws_words, doc_to_bytes, tokenise
+    from .nlp import NLP_VERSION, count_words, count_ws_words, doc_arrays, doc_to_bytes, tokenise
     from .normalise import normalise_pages
 
     norm = normalise_pages(ext.pages) if ext.running_lines else _normalise_each(ext.pages)
@@ -128,6 +129,7 @@ def prepare(ext: Extracted) -> Prepared:
         page_starts=norm.page_starts,
         quality={**norm.quality, **ext.quality},
         docbin=doc_to_bytes(doc),
+        index=doc_arrays(doc),
         n_tokens=len(doc),
         words=count_words(doc),
         ws_words=count_ws_words(norm.text),
@@ -296,6 +298,7 @@ class Ingester:
             self._run_serial(tasks)
         else:
             self._run_pool(tasks)
+        ensure_index(self.store)  # postings of the documents just stored (and arrays of any older ones)
         return self.result
 
     def _plan(self, sources: list[Source]) -> list[_Task]:
@@ -521,6 +524,8 @@ class Ingester:
                 "ingested_at": now_iso(),
             }
             self.store.insert_document(row, res.text, res.page_starts, res.nlp, res.n_tokens, res.docbin)
+            if res.index is not None:
+                put_tokens(self.store, doc_id, *res.index)
         elif kept == src.key:
             self.store.update_document(doc_id, fields)
         elif src.key < kept:

@@ -1,22 +1,22 @@
 """Find concept mentions in tokenised documents.
 
 :class:`Matcher` compiles a :class:`~discourse.lexicon.Lexicon` once and is
-then called on spaCy ``Doc`` objects (as stored at ingest; nothing is
-re-tokenised). The matching rules (joins, inflection, wildcards, overlaps,
+then called on each document's index arrays (:class:`discourse.nlp.DocTokens`,
+as stored at ingest; nothing is re-tokenised), or on a spaCy ``Doc``. The matching rules (joins, inflection, wildcards, overlaps,
 context and exclude patterns) are documented in :mod:`discourse.lexicon`.
 
 How it works, and why it is fast: every token type of a document is reduced
 once to a normalised key (lower-case, joiners such as hyphens removed) and
 classified (whitespace/joiner to skip? can a term start here?). Types are
-cached by their LOWER hash across documents, so the per-token work is a few
-numpy operations over ``doc.to_array(LOWER)``. Python code runs only at the
+cached by their string across documents, so the per-token work is a few
+numpy operations over the document's lower-cased type ids. Python code runs only at the
 rare positions where a term can start, walking a trie of every term variant
 (each variant is compiled in every way its words can be written: joined by a
 hyphen, a space, a line break or closed up). On real text this runs at
 several million words per second.
 
 Sentences: ``sent_start_char``/``sent_end_char`` give the sentence that
-contains the match (from the Doc's sentence starts), capped at
+contains the match (from the stored sentence starts), capped at
 :data:`SENT_CAP` tokens either side of the match, with leading and trailing
 whitespace tokens trimmed. A Doc without sentence starts is one sentence,
 so the cap applies. Context and exclude patterns look at the same window.
@@ -25,13 +25,16 @@ so the cap applies. Context and exclude patterns look at the same window.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.attrs import LOWER, SENT_START
-from spacy.tokens import Doc
 
 from .chars import JOIN_FOLD, JOINERS
 from .lexicon import Lexicon, norm_key, pattern_holds
+from .nlp import PUNCT, SENT_START, SPACE, DocTokens
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 SENT_CAP = 60  # tokens either side of the match
 
@@ -86,8 +89,9 @@ def _groupings(n: int):
 class Matcher:
     """Find the mentions of a lexicon's concepts in Docs.
 
-    Token strings are read from each Doc's own vocab, so Docs from any vocab
-    work. ``vocab`` is accepted for existing callers and not used.
+    Token strings are read from each document's own string table (the store's
+    vocabulary, or a Doc's), so documents from any store work. ``vocab`` is
+    accepted for existing callers and not used.
     """
 
     def __init__(self, lexicon: Lexicon, vocab=None):
@@ -99,8 +103,8 @@ class Matcher:
                 for v in t.variants:
                     self._insert(v, ci, ti, t.match_case)
         self._root_prefixes = tuple(p for p, _ in self._root.pref)
-        # LOWER hash -> (key, skip, can_start)
-        self._types: dict[int, tuple[str, bool, bool]] = {}
+        # lower-cased type -> (key, skip, can_start)
+        self._types: dict[str, tuple[str, bool, bool]] = {}
 
     # ------------------------------------------------------------------ build
     def _insert(self, words: tuple[str, ...], ci: int, ti: int, match_case: bool) -> None:
@@ -124,10 +128,9 @@ class Matcher:
                 if payload not in nxt.ends:
                     nxt.ends.append(payload)
 
-    def _type(self, h: int, strings) -> tuple[str, bool, bool]:
-        info = self._types.get(h)
+    def _type(self, s: str) -> tuple[str, bool, bool]:
+        info = self._types.get(s)
         if info is None:
-            s = strings[h]
             key = norm_key(s)
             if "<" in key[1:]:  # raw markup glued to a word: "Society</h3"
                 key = key.split("<", 1)[0]
@@ -136,18 +139,26 @@ class Matcher:
                 key in self._root.next or (bool(self._root_prefixes) and key.startswith(self._root_prefixes))
             )
             info = (key, skip, start)
-            self._types[h] = info
+            self._types[s] = info
         return info
 
+    def can_start(self, s: str) -> bool:
+        """Can a term start at a token whose lower-cased form is ``s``? (For choosing candidate documents.)"""
+        return self._type(s)[2]
+
     # ------------------------------------------------------------------ match
-    def __call__(self, doc: Doc) -> list[Mention]:
+    def __call__(self, doc: DocTokens | Doc) -> list[Mention]:
+        """The mentions in one document: its index arrays, or a spaCy Doc (e.g. from ``--model``)."""
+        if not isinstance(doc, DocTokens):
+            from .nlp import doc_tokens
+
+            doc = doc_tokens(doc)
         n = len(doc)
         if n == 0:
             return []
-        lower = doc.to_array(LOWER)
-        inv, uniq = _factorize(lower)
-        strings = doc.vocab.strings
-        infos = [self._type(h, strings) for h in uniq.tolist()]
+        uniq, inv = np.unique(doc.lower, return_inverse=True)
+        strings = doc.strings
+        infos = [self._type(strings[i]) for i in uniq.tolist()]
         keys_u = [i[0] for i in infos]
         skip_u = np.fromiter((i[1] for i in infos), dtype=bool, count=len(infos))
         start_u = np.fromiter((i[2] for i in infos), dtype=bool, count=len(infos))
@@ -180,12 +191,12 @@ class Matcher:
             return []
         return self._finish(doc, n, wpos, raw)
 
-    def _finish(self, doc: Doc, n: int, wpos, raw) -> list[Mention]:
+    def _finish(self, doc: DocTokens, n: int, wpos, raw) -> list[Mention]:
         windows = _Windows(doc, n)
         cands = self._candidates(doc, wpos, raw, windows)
         return [self._mention(doc, c, windows) for c in _resolve_overlaps(cands, n)]
 
-    def _candidates(self, doc: Doc, wpos, raw, windows: _Windows) -> list[tuple[int, int, int, int, int, int]]:
+    def _candidates(self, doc: DocTokens, wpos, raw, windows: _Windows) -> list[tuple[int, int, int, int, int, int]]:
         """Raw trie matches that pass the case and context/unless checks, as
         (start_char, end_char, start_token, end_token, concept index, term index)."""
         concepts = self._concepts
@@ -195,14 +206,13 @@ class Matcher:
             e = int(wpos[w1 - 1]) + 1
             term = concepts[ci].terms[ti]
             if cased is not None:
-                orths = tuple(doc[int(wpos[k])].text.translate(_CASE_TRANS) for k in range(w0, w1))
+                orths = tuple(doc.tok(int(wpos[k])).translate(_CASE_TRANS) for k in range(w0, w1))
                 if orths != cased:
                     continue
-            sc = doc[s].idx
-            last = doc[e - 1]
-            ec = last.idx + len(last.text)
+            sc = int(doc.start[s])
+            ec = int(doc.end[e - 1])
             if term.context or term.unless:
-                text = doc[s:e].text
+                text = doc.text[sc:ec]
                 if term.context and not any(windows.holds(p, s, e, text) for p in term.context):
                     continue
                 if any(windows.holds(p, s, e, text) for p in term.unless):
@@ -210,11 +220,11 @@ class Matcher:
             cands.append((sc, ec, s, e, ci, ti))
         return cands
 
-    def _mention(self, doc: Doc, cand: tuple[int, int, int, int, int, int], windows: _Windows) -> Mention:
+    def _mention(self, doc: DocTokens, cand: tuple[int, int, int, int, int, int], windows: _Windows) -> Mention:
         sc, ec, s, e, ci, ti = cand
         concept = self._concepts[ci]
         ss, se, _left, _right = windows.window(s, e)
-        variant = doc[s:e].text  # == doc.text[sc:ec]; doc.text is slow
+        variant = doc.text[sc:ec]
         excluded = False
         reason = None
         for ex in concept.excludes:
@@ -222,7 +232,6 @@ class Matcher:
                 excluded = True
                 reason = ex.reason
                 break
-        last = doc[se - 1]
         return Mention(
             concept=concept.id,
             variant=variant,
@@ -230,8 +239,8 @@ class Matcher:
             end_char=ec,
             start_token=s,
             end_token=e,
-            sent_start_char=doc[ss].idx,
-            sent_end_char=last.idx + len(last.text),
+            sent_start_char=int(doc.start[ss]),
+            sent_end_char=int(doc.end[se - 1]),
             excluded=excluded,
             exclude_reason=reason,
             term=concept.terms[ti].text,
@@ -255,9 +264,9 @@ def _resolve_overlaps(cands: list[tuple[int, int, int, int, int, int]], n: int) 
 
 
 class _Windows:
-    """The sentence (or, for scope ``text``, plain) windows around matches of one Doc, computed once each."""
+    """The sentence (or, for scope ``text``, plain) windows around matches of one document, computed once each."""
 
-    def __init__(self, doc: Doc, n: int):
+    def __init__(self, doc: DocTokens, n: int):
         self.doc = doc
         self.n = n
         self.sent: np.ndarray | None = None
@@ -267,7 +276,7 @@ class _Windows:
         got = self.cache.get((s, e))
         if got is None:
             if self.sent is None:
-                self.sent = self.doc.to_array(SENT_START).astype(np.int64)
+                self.sent = (self.doc.flags & SENT_START) != 0
             got = _window(self.doc, self.sent, self.n, s, e)
             self.cache[(s, e)] = got
         return got
@@ -284,19 +293,7 @@ class _Windows:
         return pattern_holds(p, got[2], got[3], text)
 
 
-def _factorize(values):
-    """(codes, uniques) with uniques[codes] == values; pandas' hash-based
-    factorize is ~5x faster than np.unique's sort on large documents."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        uniq, inv = np.unique(values, return_inverse=True)
-        return inv.reshape(-1), uniq
-    codes, uniq = pd.factorize(values)
-    return codes, np.asarray(uniq)
-
-
-def _window(doc: Doc, sent, n: int, s: int, e: int):
+def _window(doc: DocTokens, sent, n: int, s: int, e: int):
     """Sentence window around tokens [s, e): (start, end, left words nearest
     first, right words nearest first); words are (key, orth) of tokens that
     are neither whitespace nor punctuation."""
@@ -305,27 +302,28 @@ def _window(doc: Doc, sent, n: int, s: int, e: int):
     if sent is None:  # scope "text": ignore sentence boundaries
         ss, se = lo, hi
     else:
-        seg = sent[lo:hi].tolist()  # 1 = a sentence starts here
+        seg = sent[lo:hi].tolist()  # True = a sentence starts here
         ss = s
-        while ss > lo and seg[ss - lo] != 1:
+        while ss > lo and not seg[ss - lo]:
             ss -= 1
         se = e
-        while se < hi and seg[se - lo] != 1:
+        while se < hi and not seg[se - lo]:
             se += 1
-    while ss < s and doc[ss].is_space:
+    flags = doc.flags
+    while ss < s and flags[ss] & SPACE:
         ss += 1
-    while se > e and doc[se - 1].is_space:
+    while se > e and flags[se - 1] & SPACE:
         se -= 1
     left = []
     for k in range(s - 1, ss - 1, -1):
-        t = doc[k]
-        if t.is_space or t.is_punct:
+        if flags[k] & (SPACE | PUNCT):
             continue
-        left.append((norm_key(t.text), t.text))
+        t = doc.tok(k)
+        left.append((norm_key(t), t))
     right = []
     for k in range(e, se):
-        t = doc[k]
-        if t.is_space or t.is_punct:
+        if flags[k] & (SPACE | PUNCT):
             continue
-        right.append((norm_key(t.text), t.text))
+        t = doc.tok(k)
+        right.append((norm_key(t), t))
     return ss, se, left, right

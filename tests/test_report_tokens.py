@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from discourse.nlp import doc_to_bytes, make_nlp, set_lemmas
+from discourse.ingest import ingest
 from discourse.report.embed import TfidfSvd
 from discourse.report.tokens import DocWords, Mention, TokenAccess
+from discourse.store import Store
 
 TEXT = "Our well-being: widget plans, (widget) and long-term widgets."
 #       0123456789012345678901234567890123456789012345678901234567890
@@ -14,18 +15,52 @@ TEXT = "Our well-being: widget plans, (widget) and long-term widgets."
 # (lemmas from the lookup table: well -> good, being -> be, plans -> plan, widgets -> widget)
 
 
-class FakeStore:
-    def __init__(self, texts):
-        nlp = make_nlp()
-        self.bins = {k: doc_to_bytes(set_lemmas(nlp(t))) for k, t in texts.items()}
-
-    def docbin(self, doc_id):
-        return self.bins[doc_id]
-
-
 @pytest.fixture(scope="module")
-def tokens():
-    return TokenAccess(FakeStore({"d": TEXT, "e": "one two three four five six seven"}))
+def tokens(tmp_path_factory):
+    """A real store of two ingested texts; its doc_ids are reached through the names "d" and "e"."""
+    root = tmp_path_factory.mktemp("tokens")
+    for name, text in {"d": TEXT, "e": "one two three four five six seven"}.items():
+        (root / f"{name}.txt").write_text(text)
+    store = Store.open(root / "t.db")
+    ingest(store, [str(root / "d.txt"), str(root / "e.txt")], jobs=1)
+    ids = {r["path"].rsplit("/", 1)[-1][0]: r["doc_id"] for r in store.documents()}
+    return _Named(TokenAccess(store), ids)
+
+
+class _Named:
+    """TokenAccess with the test's short document names mapped to the stored doc_ids."""
+
+    def __init__(self, access, ids):
+        self.access, self.ids = access, ids
+
+    def __getattr__(self, name):
+        fn = getattr(self.access, name)
+
+        def call(*args, **kw):
+            args = tuple(self._map(a) for a in args)
+            out = fn(*args, **kw)
+            return self._unmap(out)
+
+        return call
+
+    def _map(self, a):
+        if isinstance(a, str) and a in self.ids:
+            return self.ids[a]
+        if isinstance(a, Mention):
+            return a._replace(doc_id=self.ids.get(a.doc_id, a.doc_id))
+        if isinstance(a, set):
+            return {self._map(x) for x in a}
+        if isinstance(a, list):
+            return [self._map(x) for x in a]
+        if isinstance(a, tuple) and a and isinstance(a[0], str):
+            return (self._map(a[0]), *a[1:])
+        return a
+
+    def _unmap(self, out):
+        back = {v: k for k, v in self.ids.items()}
+        if isinstance(out, dict):
+            return {k: [m._replace(doc_id=back.get(m.doc_id, m.doc_id)) for m in v] for k, v in out.items()}
+        return out
 
 
 def test_words_and_character_spans(tokens):

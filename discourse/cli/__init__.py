@@ -43,6 +43,7 @@ from . import corpus as _corpus  # noqa: E402,F401  (ingest, docs, stats, ledger
 from . import filters as _filters  # noqa: E402,F401  (filter train)
 from . import meaning as _meaning  # noqa: E402,F401  (senses, frames)
 from . import report as _report  # noqa: E402,F401  (report)
+from . import search as _search  # noqa: E402,F401  (index, words, ngrams, keywords)
 from . import validate as _validate  # noqa: E402,F401  (sample, label, validate)
 
 

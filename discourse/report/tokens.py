@@ -1,6 +1,7 @@
 """Token access for the context tables: word lemmas per document, mentions as word spans, windows.
 
-Everything here reads the tokens stored at ingest. A *word* is a token that is
+Everything here reads the positional index built at ingest
+(:mod:`discourse.index`; never a DocBin). A *word* is a token that is
 neither punctuation nor whitespace (the same tokens ``words`` counts); word
 positions index a document's list of word lemmas.
 
@@ -51,24 +52,17 @@ class TokenAccess:
     def __init__(self, store: Store):
         self.store = store
         self._docs: dict[str, DocWords] = {}
-        self._vocab: Any = None
+        self._reader: Any = None
 
     def words(self, doc_id: str) -> DocWords:
         if doc_id not in self._docs:
-            from ..nlp import doc_from_bytes
+            if self._reader is None:
+                from ..index import IndexReader
 
-            if self._vocab is None:
-                import spacy
-
-                self._vocab = spacy.blank("en").vocab
-            lemmas, starts, ends = [], [], []
-            for tok in doc_from_bytes(self.store.docbin(doc_id), self._vocab):
-                if tok.is_punct or tok.is_space:
-                    continue
-                lemmas.append(tok.lemma_ or tok.lower_)
-                starts.append(tok.idx)
-                ends.append(tok.idx + len(tok))
-            self._docs[doc_id] = DocWords(lemmas, starts, ends)
+                self._reader = IndexReader(self.store)
+            lemma, start, end = self._reader.words(doc_id)
+            strings = self._reader.strings
+            self._docs[doc_id] = DocWords([strings[i] for i in lemma.tolist()], start.tolist(), end.tolist())
         return self._docs[doc_id]
 
     def lemmas(self, doc_id: str) -> list[str]:

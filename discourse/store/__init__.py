@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import StoreError
 from ..textio import utf8_safe as db_text
+from .index import IndexSQL
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 DEFAULT_DB = "discourse.db"
@@ -163,6 +164,14 @@ class Store:
 
     def transaction(self):
         return _Tx(self.conn)
+
+    @property
+    def index(self) -> IndexSQL:
+        """The positional index tables (:mod:`discourse.store.index`)."""
+        got = self.__dict__.get("_index")
+        if got is None:
+            got = self.__dict__["_index"] = IndexSQL(self)
+        return got
 
     @property
     def schema_version(self) -> int:

@@ -8,6 +8,8 @@ a newer version is refused rather than guessed at.
 
 from __future__ import annotations
 
+from .index import INDEX_MIGRATION
+
 MIGRATIONS: list[str] = [
     # 1: documents, their text and tokens, and the ingest ledger.
     """
@@ -137,6 +139,9 @@ MIGRATIONS: list[str] = [
     INSERT INTO ledger_events(key,path,status,reason,doc_id,sha256,size,extractor_version,at)
         SELECT key,path,status,reason,doc_id,sha256,size,extractor_version,updated_at FROM ledger ORDER BY key;
     """,
+    # 6: the positional index (discourse.store.index): vocabulary, token arrays, postings, compiled
+    # lexicons. Existing documents are indexed from their DocBins on first use (discourse index).
+    INDEX_MIGRATION,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
