@@ -25,6 +25,7 @@ from functools import partial
 
 from .store import Store
 from .store import check as q
+from .store.lock import snapshot
 from .store.schema import SCHEMA_VERSION
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "FAIL", "skip"
@@ -69,7 +70,11 @@ def check_store(path: str) -> CheckReport:
     """Run every check on the store at ``path`` (opened as it is, read only)."""
     store = q.open_for_check(path)
     try:
-        return CheckReport(path, _run(store))
+        try:
+            with snapshot(store):  # one consistent view, even while an ingest writes
+                return CheckReport(path, _run(store))
+        except sqlite3.DatabaseError as exc:  # not a database: BEGIN/COMMIT may fail too
+            return CheckReport(path, [Finding("integrity", FAIL, None, f"{exc}")])
     finally:
         store.close()
 

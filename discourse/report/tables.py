@@ -28,6 +28,7 @@ import numpy as np
 from ..annotate import ensure_mentions
 from ..errors import UsageError
 from ..store import Store
+from ..store.lock import snapshot
 from ..store.query import DOC_FILTER_COLUMNS
 from . import context, frequency
 from .embed import Embedder, TfidfSvd
@@ -117,8 +118,13 @@ def build_report(
     if opts.min_count < 0 or opts.sample_k < 2:
         raise UsageError("--min-count must be >= 0 and --sample-k >= 2")
     key = ensure_mentions(store, lexicon, model=model)
-    docs, notes = select_documents(store, opts)
-    grouped = group(opts.by, [c.id for c in lexicon.concepts], docs, store.mention_counts(key))
+    with snapshot(store):  # one view of the store, whatever an ingest commits meanwhile
+        late = set(store.unmatched_documents(key))  # ingested after the matching above began
+        docs, notes = select_documents(store, opts)
+        if late:
+            docs = [d for d in docs if d.doc_id not in late]
+            notes.append(f"{len(late)} document(s) ingested while this report ran are left out: run it again")
+        grouped = group(opts.by, [c.id for c in lexicon.concepts], docs, store.mention_counts(key))
     rep = Report(store, lexicon, opts, key, grouped, embedder or TfidfSvd(seed=opts.seed))
     for n in notes:
         rep.note(n)
