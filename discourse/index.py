@@ -44,7 +44,7 @@ def rebuild(store: Store, on_progress: Progress | None = None) -> int:
     """Rebuild the whole index from the stored DocBins (``discourse index --rebuild``)."""
     with store.transaction():
         store.index.clear()
-    return ensure_index(store, on_progress)
+    return ensure_index(store, on_progress)  # None: a bar on stderr at a terminal
 
 
 def _index_docbins(store: Store, doc_ids: list[str], on_progress: Progress) -> None:

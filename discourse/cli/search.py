@@ -5,7 +5,14 @@ from __future__ import annotations
 import typer
 
 from . import app
-from ._common import Bars, DbOpt, db_path, examples, handle_errors, note
+from ._common import DbOpt, db_path, handle_errors, note
+
+try:
+    from ._common import examples
+except ImportError:  # pragma: no cover - older _common
+
+    def examples(*lines: str) -> str:
+        return "Example:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
 
 
 @app.command(
@@ -25,7 +32,7 @@ def index_cmd(
     from ..index import rebuild as rebuild_index
     from ..store import Store
 
-    with handle_errors(), Store.open(db_path(db), create=False) as store, Bars() as bars:
+    with handle_errors(), Store.open(db_path(db), create=False) as store:
         run = rebuild_index if rebuild else ensure_index
-        n = run(store, bars.counter("indexing"))
+        n = run(store, None)
         note(f"{n} document(s) indexed; postings current")
