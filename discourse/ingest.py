@@ -29,6 +29,7 @@ from .extract.parl import RecordRef, load_record
 from .normalise import glyph_loss_warning
 from .sources import NOT_REGULAR, abs_path, merge_metadata, resolve_metadata
 from .store import Store, now_iso
+from .store.lock import ingest_lock
 from .types import Extracted, Normalised, Prepared, Source, WorkFailure, WorkResult
 
 T = TypeVar("T")
@@ -611,6 +612,8 @@ def ingest(
     unmatched: list[str] = []
     sources, missing = discover(paths, manifest=manifest, stdin_lines=stdin_lines, unmatched=unmatched)
     ing = Ingester(store, cli=cli, text_column=text_column, jobs=jobs, on_event=on_event, unit=unit, members=members)
-    if manifest and unmatched:
-        ing.unmatched_rows(manifest, unmatched)
-    return ing.run(sources, missing)
+    # One ingest at a time per store: a second one waits here (see discourse.store.lock).
+    with ingest_lock(store.path, on_wait=ing._warn):
+        if manifest and unmatched:
+            ing.unmatched_rows(manifest, unmatched)
+        return ing.run(sources, missing)
