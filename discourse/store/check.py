@@ -25,6 +25,7 @@ DOC_REFERENCES: list[tuple[str, str]] = [
     ("tokens", "doc_id"),
     ("mention_runs", "doc_id"),
     ("mentions", "doc_id"),
+    ("token_index", "doc_id"),
 ]
 #: Tables every document must have a row in (written in the same transaction as the document).
 DOC_REQUIRED: list[str] = ["texts", "tokens"]
