@@ -29,6 +29,12 @@ def report(
     bootstrap: int = typer.Option(
         2000, "--bootstrap", min=0, help="Document resamples for the prominence intervals (0: no intervals)."
     ),
+    adjust: bool = typer.Option(
+        False,
+        "--adjust",
+        help="prominence: add each concept's precision (its lexicon 'precision:' block) and precision-adjusted "
+        "count_adj and per_10k_adj, with intervals carrying the labels' and the documents' uncertainty.",
+    ),
     all_tables: bool = typer.Option(
         False, "--all", help="Write every table as DIR/<table>.csv plus DIR/run.json (needs -o DIR)."
     ),
@@ -64,6 +70,7 @@ def report(
                 sample_k=sample_k,
                 seed=seed,
                 bootstrap=bootstrap,
+                adjust=adjust,
             )
             rep = build_report(store, lex, opts, model=model)
             if not all_tables:

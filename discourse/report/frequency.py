@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import measures as M
 from ..errors import UsageError
+from ..measures.adjust import adjusted_count
 from .grouping import Cell, Grouped, Table
-from .options import ReportOptions
+from .options import ADJUST_COLUMNS, ReportOptions
 
 
 def prominence(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
@@ -34,6 +36,7 @@ def prominence(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
             count, docs_with = sum(col), sum(1 for x in col if x)
             few_docs += not disp
             rate_ci, share_ci = ci(j, fam_of[j]) if ci and count else (None, None)
+            adj = _adjusted(lexicon, concept, j, count, n_words, ci if count else None, opts) if opts.adjust else {}
             out.rows.append(
                 g.row(
                     concept,
@@ -54,10 +57,68 @@ def prominence(g: Grouped, lexicon: Any, opts: ReportOptions) -> Table:
                     share_of_voice=M.share_of_voice(count, int(fam_totals[fam_of[j]])),
                     share_low=share_ci[0] if share_ci else None,
                     share_high=share_ci[1] if share_ci else None,
+                    **adj,
                 )
             )
     _prominence_notes(out, few_docs, opts)
+    _precision_notes(out, lexicon, g.concepts, opts)
     return out
+
+
+def _adjusted(lexicon: Any, concept: str, j: int, count: int, words: int, ci: Any, opts: ReportOptions) -> dict:
+    """The --adjust cells of one row: the concept's precision block and the precision-adjusted
+    count and rate (:func:`discourse.measures.adjust.adjusted_count`); blank without a block."""
+    prec = _precision_of(lexicon, concept)
+    if prec is None:
+        return dict.fromkeys(ADJUST_COLUMNS)
+    boot = ci.samples(j) if ci is not None else (None, None)
+    seed = np.random.SeedSequence([opts.seed, zlib.crc32(concept.encode("utf-8")), 9])
+    a = adjusted_count(count, words, prec.yes, prec.n, boot[0], boot[1], seed=seed)
+    return {
+        "precision": prec.estimate,
+        "precision_low": prec.interval[0],
+        "precision_high": prec.interval[1],
+        "precision_n": prec.n,
+        "count_adj": a.count_adj,
+        "count_adj_low": a.count_adj_low,
+        "count_adj_high": a.count_adj_high,
+        "per_10k_adj": a.per_10k_adj,
+        "per_10k_adj_low": a.per_10k_adj_low,
+        "per_10k_adj_high": a.per_10k_adj_high,
+    }
+
+
+def _precision_of(lexicon: Any, concept: str) -> Any:
+    try:
+        return lexicon.concept(concept).precision
+    except (KeyError, AttributeError):
+        return None
+
+
+def _precision_notes(out: Table, lexicon: Any, concepts: list[str], opts: ReportOptions) -> None:
+    """One note per concept with a precision block (what its counts were validated to), and which have none."""
+    missing = []
+    for c in concepts:
+        p = _precision_of(lexicon, c)
+        if p is None:
+            missing.append(c)
+            continue
+        src = f"; {Path(p.sample).name}" if p.sample else ""
+        out.note(
+            f"precision: {c} {p.estimate:.3f} (Wilson 95% {p.interval[0]:.3f}-{p.interval[1]:.3f}; "
+            f"{p.yes} of {p.n} labelled mentions{src})" + (f"; {p.note}" if p.note else "")
+        )
+    if opts.adjust and missing:
+        out.note(
+            "prominence: precision, count_adj and per_10k_adj are blank for "
+            + ", ".join(missing)
+            + ": no labels (no 'precision:' block in the lexicon)"
+        )
+    if opts.adjust and len(missing) < len(concepts):
+        out.note(
+            "prominence: count_adj = precision x count; its 95% interval combines a Beta(yes+1, no+1) draw of "
+            "the precision with each document-bootstrap replicate (blank where the count or bootstrap is)"
+        )
 
 
 def _family_members(g: Grouped, lexicon: Any) -> np.ndarray:
@@ -84,12 +145,17 @@ def _cell_intervals(g: Grouped, cell: Cell, fam_counts: np.ndarray, opts: Report
     sums = M.cluster_bootstrap_sums(np.hstack([counts, fam_counts, words]), opts.bootstrap, seed)
     k, w = counts.shape[1], sums[:, -1]
 
-    def intervals(j: int, f: int):
-        rate = M.ratio_interval(sums[:, j], w, scale=10_000)
-        share = M.ratio_interval(sums[:, j], sums[:, k + f])
-        return rate, share
+    class Intervals:
+        def __call__(self, j: int, f: int):
+            rate = M.ratio_interval(sums[:, j], w, scale=10_000)
+            share = M.ratio_interval(sums[:, j], sums[:, k + f])
+            return rate, share
 
-    return intervals
+        def samples(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+            """The bootstrap replicates of concept j's count and of the words."""
+            return sums[:, j], w
+
+    return Intervals()
 
 
 def _prominence_notes(out: Table, few_docs: int, opts: ReportOptions) -> None:

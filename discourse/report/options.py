@@ -76,6 +76,21 @@ TABLE_COLUMNS = {
     ],
 }
 
+#: Columns ``report prominence --adjust`` adds: the concept's precision block and the precision-adjusted
+#: count and rate with intervals (discourse.measures.adjust).
+ADJUST_COLUMNS = [
+    "precision",
+    "precision_low",
+    "precision_high",
+    "precision_n",
+    "count_adj",
+    "count_adj_low",
+    "count_adj_high",
+    "per_10k_adj",
+    "per_10k_adj_low",
+    "per_10k_adj_high",
+]
+
 COLLOCATE_WINDOW = 5  # word tokens each side of a mention
 CONTEXT_WINDOW = 20  # word tokens each side, for ambiguity contexts
 COLLOCATES_PER_CELL = 50  # most strongly associated (by ll) collocates kept per concept x cell
@@ -95,7 +110,9 @@ class ReportOptions:
     sample_k: int = 30
     seed: int = 0
     bootstrap: int = DEFAULT_REPLICATES  # document resamples for the prominence intervals (0: none)
+    adjust: bool = False  # prominence: add precision-adjusted counts (ADJUST_COLUMNS)
 
     def columns(self, table: str) -> list[str]:
         head = ["concept", *self.by] + ([] if table == "trend" else ["period"])
-        return head + TABLE_COLUMNS[table]
+        extra = ADJUST_COLUMNS if table == "prominence" and self.adjust else []
+        return head + TABLE_COLUMNS[table] + extra
