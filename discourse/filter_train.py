@@ -128,7 +128,8 @@ def _oof(texts: np.ndarray, y: np.ndarray, groups: np.ndarray, k: int, seed: int
 
 
 def _rate(k: int, n: int) -> dict[str, Any]:
-    lo, hi = wilson_interval(k, n) if n else (float("nan"), float("nan"))
+    iv = wilson_interval(k, n) if n else None
+    lo, hi = iv if iv else (None, None)
     return {"value": k / n if n else None, "k": k, "n": n, "ci_low": lo, "ci_high": hi}
 
 
