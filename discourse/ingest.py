@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -27,6 +26,7 @@ from .errors import ExtractError, NoTextError
 from .index import ensure_index, put_tokens
 from .extract.parl import RecordRef, load_record
 from .normalise import glyph_loss_warning
+from .pool import Limits, Lost, Supervisor
 from .sources import NOT_REGULAR, abs_path, merge_metadata, resolve_metadata
 from .store import Store, now_iso
 from .store.lock import ingest_lock
@@ -37,6 +37,9 @@ T = TypeVar("T")
 # A PDF with more pages than this is split into chunks of PDF_CHUNK pages when jobs > 1.
 PDF_SPLIT_MIN_PAGES = 16
 PDF_CHUNK = 8
+# ... and at most this many chunks per worker: a 5,000-page PDF in 625 chunks of 8 re-walked its
+# page tree 625 times (290 s with --jobs 2, 79 s with --jobs 1).
+PDF_CHUNKS_PER_WORKER = 4
 
 OK_STATUSES = ("ingested", "duplicate", "unchanged", "skipped")
 UNMATCHED_SHOWN = 10  # manifest rows named in the warning; the rest are counted
@@ -181,6 +184,12 @@ def _work_pdf_chunk(path: str, pages: list[int]) -> Extracted | WorkFailure:
     return _guard(lambda: extract_pdf(path, pages))
 
 
+def _work_pdf_count(path: str) -> int | WorkFailure:
+    from .extract.pdf import pdf_page_count
+
+    return _guard(lambda: pdf_page_count(path))
+
+
 def _work_pdf_finish(ext: Extracted) -> WorkResult:
     from .extract.pdf import require_text_layer
 
@@ -233,7 +242,8 @@ class _Task:
     # kind "row": read_table's text (or the row's error) and metadata; or one parliamentary record
     row_text: str | ExtractError | RecordRef = ""
     row_meta: dict[str, Any] = field(default_factory=dict)
-    # kind "pdf": the pages of each chunk, and the chunks extracted so far (None once one failed)
+    # kind "pdf": its pages are counted in a worker, then it is extracted whole or in chunks:
+    # the pages of each chunk, and the chunks extracted so far (None once one failed)
     page_ranges: list[list[int]] = field(default_factory=list)
     chunks: dict[int, Extracted] | None = field(default_factory=dict)
 
@@ -251,6 +261,7 @@ class Ingester:
         on_event: Callable[[str, Any], None] | None = None,
         unit: str = "speech",
         members: str | None = None,
+        limits: Limits | None = None,
     ):
         from .extract.parl import ParlReader
 
@@ -259,6 +270,7 @@ class Ingester:
         self.cli = {k: v for k, v in (cli or {}).items() if v is not None}
         self.text_column = text_column
         self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.limits = limits or Limits()
         self.on_event = on_event or (lambda kind, payload: None)
         self.result = IngestResult()
 
@@ -295,10 +307,7 @@ class Ingester:
             self._emit_outcome(Outcome(path, status, reason))
         tasks = self._plan(sources)
         self.on_event("total", len(tasks))
-        if self.jobs == 1:
-            self._run_serial(tasks)
-        else:
-            self._run_pool(tasks)
+        self._run(tasks)
         ensure_index(self.store)  # postings of the documents just stored (and arrays of any older ones)
         return self.result
 
@@ -307,6 +316,13 @@ class Ingester:
 
         tasks: list[_Task] = []
         for src in sources:
+            try:
+                too_big = self.limits.too_big(os.path.getsize(src.path))
+            except OSError:
+                too_big = None  # file_sha256 reports it
+            if too_big:
+                self._record_error(src, None, None, "failed", too_big)
+                continue
             try:
                 sha, size = file_sha256(src.path)
             except OSError as exc:
@@ -321,22 +337,8 @@ class Ingester:
                 continue
             if self._unchanged(src, sha):
                 continue
-            if suffix == ".pdf" and self.jobs > 1:
-                n = self._pdf_pages(src)
-                if n and n > PDF_SPLIT_MIN_PAGES:
-                    ranges = [list(range(i, min(i + PDF_CHUNK, n))) for i in range(0, n, PDF_CHUNK)]
-                    tasks.append(_Task(src, sha, size, "pdf", page_ranges=ranges))
-                    continue
-            tasks.append(_Task(src, sha, size, "file"))
+            tasks.append(_Task(src, sha, size, "pdf" if suffix == ".pdf" and self.jobs > 1 else "file"))
         return tasks
-
-    def _pdf_pages(self, src: Source) -> int | None:
-        from .extract.pdf import pdf_page_count
-
-        try:
-            return pdf_page_count(src.path)
-        except Exception:
-            return None  # the whole-file path reports the error
 
     def _plan_table(self, src: Source, sha: str, size: int, text_column: str) -> list[_Task]:
         from .extract.table import read_table
@@ -403,44 +405,49 @@ class Ingester:
         return True
 
     # -- scheduling --------------------------------------------------------------
-    def _run_serial(self, tasks: list[_Task]) -> None:
-        _nlp()
-        for t in tasks:
-            if t.kind == "row":
-                res = _work_row(t.row_text, t.row_meta)
-            else:
-                res = _work_file(t.source.path)
-            self._commit(t, res)
+    def _run(self, tasks: list[_Task]) -> None:
+        """Run the tasks in :attr:`jobs` supervised workers (:mod:`discourse.pool`), committing each
+        result as it arrives. A big PDF's pages are counted in a worker (a hostile page tree must not
+        hang the parent), then it is extracted in chunks spread over the workers."""
+        order = sorted(tasks, key=lambda t: (t.kind != "pdf", t.source.key))  # big PDFs first
+        steps: dict[int, tuple[_Task, str, int | None]] = {}  # ticket -> (task, step, chunk number)
+        with Supervisor(self.jobs, self.limits, _init_worker, (os.getpid(),)) as pool:
 
-    def _run_pool(self, tasks: list[_Task]) -> None:
-        # Big PDFs first, so their chunks spread over the workers from the start.
-        order = sorted(tasks, key=lambda t: (t.kind != "pdf", t.source.key))
-        # a future -> its task, and the chunk number for a PDF chunk (None for a whole document)
-        pending: dict[Future, tuple[_Task, int | None]] = {}
-        with ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
-            try:
-                for t in order:
-                    if t.kind == "pdf":
-                        for i, pages in enumerate(t.page_ranges):
-                            pending[pool.submit(_work_pdf_chunk, t.source.path, pages)] = (t, i)
-                    elif t.kind == "row":
-                        pending[pool.submit(_work_row, t.row_text, t.row_meta)] = (t, None)
-                    else:
-                        pending[pool.submit(_work_file, t.source.path)] = (t, None)
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in sorted(done, key=lambda f: pending[f][0].source.key):
-                        t, chunk = pending.pop(fut)
-                        if chunk is None:
-                            self._commit(t, fut.result())
-                            continue
-                        merged = self._chunk_done(t, chunk, fut.result())
-                        if merged is not None:
-                            pending[pool.submit(_work_pdf_finish, merged)] = (t, None)
-            except BaseException:
-                for fut in pending:
-                    fut.cancel()
-                raise
+            def send(t: _Task, step: str, chunk: int | None, fn: Callable, *args: Any) -> None:
+                steps[pool.submit(fn, *args)] = (t, step, chunk)
+
+            for t in order:
+                if t.kind == "pdf":
+                    send(t, "count", None, _work_pdf_count, t.source.path)
+                elif t.kind == "row":
+                    send(t, "doc", None, _work_row, t.row_text, t.row_meta)
+                else:
+                    send(t, "doc", None, _work_file, t.source.path)
+            for ticket, res in pool.results():
+                t, step, chunk = steps.pop(ticket)
+                res = self._failure(res) if isinstance(res, (Lost, WorkFailure)) else res
+                if step == "count" and isinstance(res, int) and res > PDF_SPLIT_MIN_PAGES:
+                    size = max(PDF_CHUNK, -(-res // (self.jobs * PDF_CHUNKS_PER_WORKER)))
+                    t.page_ranges = [list(range(i, min(i + size, res))) for i in range(0, res, size)]
+                    for i, pages in enumerate(t.page_ranges):
+                        send(t, "chunk", i, _work_pdf_chunk, t.source.path, pages)
+                elif step == "count" and isinstance(res, int):
+                    send(t, "doc", None, _work_file, t.source.path)
+                elif step == "chunk":
+                    merged = self._chunk_done(t, chunk or 0, res)
+                    if merged is not None:
+                        send(t, "doc", None, _work_pdf_finish, merged)
+                else:  # a document, or a failure to count a PDF's pages
+                    self._commit(t, res)
+
+    def _failure(self, res: Lost | WorkFailure) -> WorkFailure:
+        """A lost task (timed out, worker died) as a failed file; out of memory names the limit."""
+        if isinstance(res, Lost):
+            return WorkFailure("failed", res.reason)
+        if res.reason == "out of memory" and self.limits.worker_memory_mb:
+            cap = self.limits.worker_memory_mb
+            return WorkFailure(res.status, f"out of memory (over the worker limit of {cap} MB: --worker-memory-mb)")
+        return res
 
     def _chunk_done(self, t: _Task, chunk: int, res: Extracted | WorkFailure) -> Extracted | None:
         """Keep one extracted chunk of a big PDF; the merged document once all are in.
@@ -600,6 +607,7 @@ def ingest(
     on_event: Callable[[str, Any], None] | None = None,
     unit: str = "speech",
     members: str | None = None,
+    limits: Limits | None = None,
 ) -> IngestResult:
     """Ingest files, folders or ``-`` (paths on ``stdin_lines``) into ``store``.
 
@@ -611,7 +619,16 @@ def ingest(
 
     unmatched: list[str] = []
     sources, missing = discover(paths, manifest=manifest, stdin_lines=stdin_lines, unmatched=unmatched)
-    ing = Ingester(store, cli=cli, text_column=text_column, jobs=jobs, on_event=on_event, unit=unit, members=members)
+    ing = Ingester(
+        store,
+        cli=cli,
+        text_column=text_column,
+        jobs=jobs,
+        on_event=on_event,
+        unit=unit,
+        members=members,
+        limits=limits,
+    )
     # One ingest at a time per store: a second one waits here (see discourse.store.lock).
     with ingest_lock(store.path, on_wait=ing._warn):
         if manifest and unmatched:
