@@ -2,7 +2,8 @@
 
 Each row of a sample file (:func:`discourse.validate.write_sample`) is shown
 with its wider context read from the store (:data:`CONTEXT_WORDS` words each
-side, the match highlighted) and the concept's label and description from the
+side, the match highlighted), the concept's codebook (definition, include and
+exclude notes) and its label and description from the
 lexicon. Keys: ``y`` yes (it is the concept), ``n`` no, ``u`` unsure, ``b``
 back one row, ``q`` quit. At a terminal a single keystroke answers; from a
 pipe, each line's first character does (so a script can feed ``y\\nn\\n...``),
@@ -186,6 +187,7 @@ class _View:
         concept = self._concept(row.get("concept", ""))
         if concept is not None:
             c.print(Text.assemble((concept.label, "bold"), ": ", concept.description.strip()))
+            self._codebook(concept)
         doc = " · ".join(v for v in (row.get("title"), row.get("date"), f"page {row.get('page')}") if v)
         c.print(Text(doc, style="dim"))
         left, match, right, source = self._context(row)
@@ -195,6 +197,17 @@ class _View:
         current = row[self.coder].strip()
         if current:
             c.print(Text(f"current {self.coder}: {current}", style="yellow"))
+
+    def _codebook(self, concept: Any) -> None:
+        """The concept's coding rules (its lexicon ``codebook:``): definition, include and exclude notes."""
+        cb = getattr(concept, "codebook", None)
+        if cb is None:
+            return
+        c = self.console
+        c.print(Text.assemble(("codebook: ", "bold"), cb.definition))
+        for head, notes, style in (("yes if", cb.include, "green"), ("no if", cb.exclude, "red")):
+            for note in notes:
+                c.print(Text.assemble(("  " + head + ": ", style), note))
 
     def _concept(self, cid: str) -> Any:
         try:

@@ -57,6 +57,8 @@ def test_labels_scripted_through_the_prompt_are_saved_in_place(sample):
     assert "1/6  co-production" in p.stdout and "3/6  co-production" in p.stdout
     assert "[y]es  [n]o  [u]nsure  [b]ack  [q]uit > y" in p.stdout
     assert "Co-production: People who use services" in p.stdout  # the lexicon's label and description
+    assert "codebook: People who use services, carers" in p.stdout  # the concept's codebook beside each mention
+    assert "yes if: a service, plan or output" in p.stdout and "no if: film, broadcast, theatre" in p.stdout
     assert "3 of 6 row(s) labelled in column label (3 answered now)" in p.stderr
 
 
