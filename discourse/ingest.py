@@ -27,7 +27,7 @@ from .index import ensure_index, put_tokens
 from .extract.parl import RecordRef, load_record
 from .normalise import glyph_loss_warning
 from .pool import Limits, Lost, Supervisor
-from .sources import NOT_REGULAR, abs_path, merge_metadata, resolve_metadata
+from .sources import SKIP_REASONS, abs_path, merge_metadata, resolve_metadata
 from .store import Store, now_iso
 from .store.lock import ingest_lock
 from .types import Extracted, Normalised, Prepared, Source, WorkFailure, WorkResult
@@ -301,7 +301,7 @@ class Ingester:
     # -- planning --------------------------------------------------------------
     def run(self, sources: list[Source], missing: Iterable[tuple[str, str]] = ()) -> IngestResult:
         for path, reason in missing:
-            status = "skipped" if reason == NOT_REGULAR else "failed"
+            status = "skipped" if reason in SKIP_REASONS else "failed"
             with self.store.transaction():
                 self.store.ledger_put(path, path, status, reason)
             self._emit_outcome(Outcome(path, status, reason))
@@ -348,6 +348,9 @@ class Ingester:
             rows = list(read_table(src.path, text_column))
         except ExtractError as exc:
             self._record_error(src, sha, size, exc.status, exc.message)
+            return []
+        if not rows:  # a header and nothing below it: say so in the ledger
+            self._record_error(src, sha, size, "skipped", "a table with a header but no rows")
             return []
         for row, text, meta in rows:
             key = f"{src.key}#row={row}"

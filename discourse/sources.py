@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import errno
 import math
 import os
 import re
@@ -202,6 +203,12 @@ def read_manifest(path: str) -> dict[str, dict[str, str]]:
         raw = rec.cells[file_idx].strip()
         if not raw:
             raise ManifestError(f"{name}:{line}: empty {header[file_idx]!r} value")
+        if "\n" in raw:  # a file name never spans lines: a quote opened here swallowed the rows below
+            raise ManifestError(
+                f"{name}:{line}: the {header[file_idx]!r} value runs over {raw.count(chr(10)) + 1} lines "
+                "(an unbalanced quote swallowed the rows below it)",
+                hint='close the quote, or double a quote inside a value ("")',
+            )
         key = abs_path(raw.replace("\\", "/"), base)
         if key in out:
             raise ManifestError(f"{name}:{line}: {raw!r} is listed twice (first on line {first_line[key]})")
@@ -231,6 +238,22 @@ def _file_column(name: str, header: list[str], line: int) -> int:
 
 
 NOT_REGULAR = "not a regular file (a FIFO, device or socket)"
+LINK_LOOP = "a symbolic link loop"
+DIR_LINK = "a symbolic link to a folder inside a folder: not followed (give its target as an input to read it)"
+#: Reasons that make an input ``skipped`` (it was not opened); any other reason makes it ``failed``.
+SKIP_REASONS = frozenset({NOT_REGULAR, LINK_LOOP, DIR_LINK})
+
+
+def _link_problem(p: str) -> str | None:
+    """Why a symbolic link cannot be read as a file: a loop, a dangling link; None otherwise."""
+    if not os.path.islink(p) or os.path.exists(p):
+        return None
+    try:
+        os.stat(p)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return LINK_LOOP
+    return "broken symbolic link"
 
 
 def _walk(folder: str, skip: set[str], found: list[str], missing: list[tuple[str, str]]) -> None:
@@ -239,6 +262,9 @@ def _walk(folder: str, skip: set[str], found: list[str], missing: list[tuple[str
 
     for root, dirs, files in os.walk(folder, onerror=onerror):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in dirs:  # os.walk lists folder links but does not descend them: say so
+            if os.path.islink(os.path.join(root, d)):
+                missing.append((abs_path(os.path.join(root, d)), DIR_LINK))
         for f in sorted(files):
             if f.startswith("."):
                 continue
@@ -249,6 +275,8 @@ def _walk(folder: str, skip: set[str], found: list[str], missing: list[tuple[str
                 found.append(p)
             elif os.path.exists(p):
                 missing.append((p, NOT_REGULAR))
+            else:
+                missing.append((p, _link_problem(p) or "no such file or directory"))
 
 
 def discover(
@@ -289,7 +317,7 @@ def discover(
             if a not in skip:
                 found.append(a)
         elif os.path.lexists(p):
-            missing.append((p, "broken symbolic link"))
+            missing.append((p, _link_problem(p) or "broken symbolic link"))
         else:
             missing.append((p, "no such file or directory"))
 

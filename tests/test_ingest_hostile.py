@@ -52,3 +52,32 @@ def test_front_matter_bomb_bad_date_and_deep_json_warn_or_fail_one_file(tmp_path
     # the over-deep JSON row fails on its own, with its line; the next row goes in
     assert [o.status for o in table.outcomes] == ["failed", "ingested"]
     assert "JSON nested 1001 levels deep" in table.outcomes[0].reason
+
+
+def test_links_header_only_tables_and_broken_manifests_get_ledger_rows(tmp_path):
+    import pytest
+
+    from discourse.errors import ManifestError
+
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.txt").write_text("Co-production one.\n")
+    (d / "sub" / "b.txt").write_text("Personal budgets.\n")
+    os.symlink("loop1", d / "loop2")
+    os.symlink("loop2", d / "loop1")
+    os.symlink(str(tmp_path / "nowhere.txt"), d / "dangling.txt")
+    os.symlink("sub", d / "sub_link")
+    (tmp_path / "hdr.csv").write_text("text,title\n")
+    with Store.open(str(tmp_path / "s.db")) as store:
+        ingest(store, [str(d)], jobs=1)
+        ingest(store, [str(tmp_path / "hdr.csv")], jobs=1, text_column="text")
+        ledger = {r.key.rsplit("/", 1)[1]: (r.status, r.reason) for r in store.ledger_rows()}
+    assert ledger["loop1"] == ledger["loop2"] == ("skipped", "a symbolic link loop")
+    assert ledger["dangling.txt"] == ("failed", "broken symbolic link")
+    assert ledger["sub_link"][0] == "skipped" and "not followed" in ledger["sub_link"][1]
+    assert ledger["hdr.csv"] == ("skipped", "a table with a header but no rows")
+    assert ledger["a.txt"][0] == ledger["b.txt"][0] == "ingested"
+    # an unbalanced quote in a manifest used to swallow the next rows without a word
+    (d / "MANIFEST.csv").write_text('file,title\n"a.txt,Title A\nsub/b.txt,Title B\n')
+    with Store.open(str(tmp_path / "s.db")) as store, pytest.raises(ManifestError, match="runs over 2 lines"):
+        ingest(store, [str(d)], manifest=str(d / "MANIFEST.csv"), jobs=1)
