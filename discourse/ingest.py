@@ -23,8 +23,8 @@ from typing import Any, Literal, TypeVar
 
 from . import __version__
 from .errors import ExtractError, NoTextError
-from .index import ensure_index, put_tokens
 from .extract.parl import RecordRef, load_record
+from .index import ensure_index, put_tokens
 from .normalise import glyph_loss_warning
 from .pool import Limits, Lost, Supervisor
 from .sources import SKIP_REASONS, abs_path, merge_metadata, resolve_metadata
