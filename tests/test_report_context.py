@@ -90,6 +90,8 @@ def test_collocates_worked_example(tmp_path):
         "words",
         "mentions",
         "collocate",
+        "collocate_form",
+        "direction",
         "observed",
         "expected",
         "mi",
@@ -106,7 +108,8 @@ def test_collocates_worked_example(tmp_path):
     for coll, o in observed.items():
         r = got[coll]
         assert (r["concept"], r["source_type"], r["period"]) == ("widget", "government", "all")
-        assert float(r["observed"]) == o
+        assert float(r["observed"]) == o and r["collocate_form"] == "surface"
+        assert r["direction"] == ("attraction" if o > 4 * f_coll[coll] * 10 / n else "repulsion")
         assert float(r["expected"]) == pytest.approx(4 * f_coll[coll] * 10 / n, abs=1e-6)
         assert float(r["mi"]) == pytest.approx(math.log2(o / (4 * f_coll[coll] * 10 / n)), abs=1e-5)
         assert float(r["ll"]) == pytest.approx(_g2(o, r1 - o, f_coll[coll] - o, n - r1 - f_coll[coll] + o), abs=1e-5)

@@ -17,7 +17,7 @@ app = typer.Typer(
     name="discourse",
     help="Measure how prominent and how ambiguous policy concepts are in official and lay discourse.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (and `discourse completion SHELL`)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -45,6 +45,7 @@ from . import meaning as _meaning  # noqa: E402,F401  (senses, frames)
 from . import report as _report  # noqa: E402,F401  (report)
 from . import search as _search  # noqa: E402,F401  (index, words, ngrams, keywords)
 from . import validate as _validate  # noqa: E402,F401  (sample, label, validate)
+from . import view as _view  # noqa: E402,F401  (show, columns, completion)
 
 
 def main() -> None:

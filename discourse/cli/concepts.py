@@ -8,26 +8,53 @@ from typing import List
 import typer
 
 from . import app
-from ._common import DbOpt, FormatOpt, OutputOpt, WhereOpt, check_format, db_path, emit, handle_errors, note
+from ._common import (
+    Bars,
+    ColumnsOpt,
+    DbOpt,
+    FormatOpt,
+    FromOpt,
+    OutputOpt,
+    ToOpt,
+    WhereOpt,
+    check_format,
+    choice,
+    choices,
+    db_path,
+    emit,
+    examples,
+    handle_errors,
+    note,
+)
 
 lexicon_app = typer.Typer(help="Validate and inspect concept lexicons.", no_args_is_help=True)
 app.add_typer(lexicon_app, name="lexicon")
 
 LexiconOpt = typer.Option(
-    None, "--lexicon", "-l", help="Lexicon YAML file (default: the shipped adult-social-care lexicon)."
+    None,
+    "--lexicon",
+    "-l",
+    metavar="YAML",
+    help="Lexicon YAML file (default: the shipped adult-social-care lexicon).",
 )
 ModelOpt = typer.Option(
-    None, "--model", help="A trained spaCy pipeline to re-tokenise with (default: the stored tokens)."
+    None,
+    "--model",
+    metavar="PIPELINE",
+    help="A trained spaCy pipeline to re-tokenise with (default: the stored tokens).",
 )
+ConceptArg = typer.Argument(..., metavar="CONCEPT", help="Concept id, e.g. co-production.")
+SORTS = ("left", "right", "date")
 
 
-@lexicon_app.command("check")
-def lexicon_check(files: List[str] = typer.Argument(..., help="Lexicon YAML files.")):
-    """Validate lexicon files; each error names file:line and the reason (exit 1).
+@lexicon_app.command("check", epilog=examples("discourse lexicon check lexicons/my.yaml"))
+def lexicon_check(files: List[str] = typer.Argument(..., metavar="YAML...", help="Lexicon YAML files.")):
+    """Validate lexicon files (errors name file:line).
 
-    A file that loads is also checked for lemma expansions that invent words
-    ("asset base" from asset-based, "personal budgeting" from personal
-    budget): those are warnings and do not change the exit code.
+    Each error names file:line and the reason; any error exits 1. A file that
+    loads is also checked for lemma expansions that invent words ("asset
+    base" from asset-based, "personal budgeting" from personal budget):
+    those are warnings and do not change the exit code.
     """
     from ..lexicon import check_lexicon, expansion_warnings, load_lexicon
 
@@ -47,9 +74,16 @@ def lexicon_check(files: List[str] = typer.Argument(..., help="Lexicon YAML file
         note(f"{len(files)} lexicon file(s) OK" + (f", {warnings} warning(s)" if warnings else ""))
 
 
-@lexicon_app.command("show")
+@lexicon_app.command(
+    "show",
+    epilog=examples(
+        "discourse lexicon show",
+        "discourse lexicon show --concept personal-budgets",
+        "discourse lexicon show --attested --columns concept,variant,count",
+    ),
+)
 def lexicon_show(
-    file: str | None = typer.Argument(None, help="Lexicon YAML file (default: the shipped lexicon)."),
+    file: str | None = typer.Argument(None, metavar="YAML", help="Lexicon YAML file (default: the shipped lexicon)."),
     concept: str | None = typer.Option(
         None,
         "--concept",
@@ -58,13 +92,15 @@ def lexicon_show(
     ),
     attested: bool = typer.Option(False, "--attested", help="Show the variants found in the corpus, with counts."),
     fmt: str | None = FormatOpt,
+    columns: str | None = ColumnsOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """List the concepts and their expanded variants (or, with --attested, the variants found).
+    """List the concepts and their variants.
 
-    With --concept ID, one concept in full: its expanded forms grouped by term
-    and counted, its context/unless patterns and exclusions, its codebook, its
+    With --attested, the variants found in the corpus, with counts. With
+    --concept ID, one concept in full: its expanded forms grouped by term and
+    counted, its context/unless patterns and exclusions, its codebook, its
     precision block and its filter.
     """
     from ..lexicon import describe_concept, expand_variants, load_lexicon
@@ -89,34 +125,62 @@ def lexicon_show(
                 for c in lex.concepts
                 for v in expand_variants(c)
             ]
-            emit(["concept", "family", "label", "variant"], rows, fmt, output, title=f"{lex.name} v{lex.version}")
+            emit(
+                ["concept", "family", "label", "variant"],
+                rows,
+                fmt,
+                output,
+                title=f"{lex.name} v{lex.version}",
+                pick=columns,
+            )
             return
         from ..kwic import ATTESTED_COLUMNS, attested_variants
         from ..store import Store
 
         with Store.open(db_path(db), create=False) as store:
-            emit(ATTESTED_COLUMNS, attested_variants(store, lex), fmt, output, title=f"attested variants ({lex.name})")
+            emit(
+                ATTESTED_COLUMNS,
+                attested_variants(store, lex),
+                fmt,
+                output,
+                title=f"attested variants ({lex.name})",
+                pick=columns,
+            )
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "discourse kwic co-production --where source_type=lay --sort left --limit 20",
+        "discourse kwic personal-budgets --columns date,left,match,right -f tsv",
+    )
+)
 def kwic(
-    concept: str = typer.Argument(..., help="Concept id, e.g. co-production."),
+    concept: str = ConceptArg,
     lexicon: str | None = LexiconOpt,
     window: int = typer.Option(10, "--window", "-w", min=0, help="Words of context on each side."),
     where: List[str] | None = WhereOpt,
-    year_from: int | None = typer.Option(None, "--from", help="First year."),
-    year_to: int | None = typer.Option(None, "--to", help="Last year."),
-    sort: str | None = typer.Option(None, "--sort", help="left|right|date (default: document order)."),
-    limit: int | None = typer.Option(None, "--limit", min=1, help="At most N rows."),
+    year_from: int | None = FromOpt,
+    year_to: int | None = ToOpt,
+    sort: str | None = typer.Option(
+        None,
+        "--sort",
+        metavar=choices(*SORTS),
+        callback=choice(*SORTS),
+        autocompletion=lambda: list(SORTS),
+        help="Order rows by the left or right context or the date (default: document order).",
+    ),
+    limit: int | None = typer.Option(None, "--limit", min=1, metavar="N", help="At most N rows."),
     include_excluded: bool = typer.Option(
         False, "--include-excluded", help="Also list mentions an exclude rule removed."
     ),
     model: str | None = ModelOpt,
     fmt: str | None = FormatOpt,
+    columns: str | None = ColumnsOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
     """Keyword-in-context rows for every mention of CONCEPT."""
+    from ..annotate import ensure_mentions
     from ..kwic import KWIC_COLUMNS
     from ..kwic import kwic as run_kwic
     from ..lexicon import load_lexicon
@@ -124,14 +188,14 @@ def kwic(
 
     with handle_errors():
         check_format(fmt)
-        if sort not in (None, "left", "right", "date"):
-            raise typer.BadParameter("expected left, right or date", param_hint="--sort")
         lex = load_lexicon(lexicon)
         with Store.open(db_path(db), create=False) as store:
             from ..store.query import check_where
 
             for msg in check_where(store, where):
                 note(f"Note: {msg}")
+            with Bars() as bars:  # match unmatched documents first, with a bar at a terminal
+                ensure_mentions(store, lex, model=model, on_progress=bars.counter("matching"))
             rows = run_kwic(
                 store,
                 lex,
@@ -152,5 +216,6 @@ def kwic(
                 output,
                 title=f"kwic {concept}",
                 table_columns=["year", "source_type", "page", "left", "match", "right", "excluded"],
+                pick=columns,
             )
         note(f"{n} mention(s) of {concept}")

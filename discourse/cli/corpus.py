@@ -8,46 +8,61 @@ from typing import List
 
 import typer
 
-from ..store import DOC_COLUMNS as STORE_DOC_COLUMNS
 from . import app
 from ._common import (
     EXIT_PARTIAL,
+    ColumnsOpt,
     DbOpt,
     FormatOpt,
+    FromOpt,
     OutputOpt,
+    ToOpt,
+    WhereOpt,
     check_format,
     db_path,
     emit,
     err,
+    examples,
     handle_errors,
     note,
     warn,
 )
 
-# `docs` lists the stored document columns except `chars` (kept for quality checks, not for reading).
-DOC_COLUMNS = [c for c in STORE_DOC_COLUMNS if c != "chars"]
 HISTORY_COLUMNS = ["at", "path", "status", "reason", "doc_id", "sha256", "size"]
 LEDGER_COLUMNS = ["path", "status", "reason", "doc_id", "sha256", "size", "updated_at"]
 STATS_COLUMNS = ["source_type", "year", "docs", "pages", "words", "ws_words"]
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "discourse ingest policy/ --manifest policy/MANIFEST.csv",
+        "discourse ingest lay/ --source-type lay --jobs 2",
+        "find more/ -name '*.pdf' | discourse ingest -",
+    )
+)
 def ingest(
-    paths: List[str] = typer.Argument(..., help="Files, folders (read recursively), or '-' for paths on stdin."),
+    paths: List[str] = typer.Argument(
+        ..., metavar="PATH...", help="Files, folders (read recursively), or '-' for paths on stdin."
+    ),
     manifest: str | None = typer.Option(
-        None, "--manifest", "-m", help="CSV with a file (or path) column and metadata columns."
+        None, "--manifest", "-m", metavar="CSV", help="CSV with a file (or path) column and metadata columns."
     ),
     source_type: str | None = typer.Option(
-        None, "--source-type", help="source_type for inputs the manifest does not describe."
+        None, "--source-type", metavar="TYPE", help="source_type for inputs the manifest does not describe."
     ),
     date: str | None = typer.Option(
-        None, "--date", help="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) for inputs with no better date."
+        None, "--date", metavar="DATE", help="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) for inputs with no better date."
     ),
-    title: str | None = typer.Option(None, "--title", help="Title for inputs with no better title."),
+    title: str | None = typer.Option(None, "--title", metavar="TITLE", help="Title for inputs with no better title."),
     text_column: str | None = typer.Option(
-        None, "--text-column", help="Read .csv/.jsonl files as one document per row, text in this column."
+        None,
+        "--text-column",
+        metavar="COLUMN",
+        help="Read .csv/.jsonl files as one document per row, text in this column.",
     ),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: all cores)."
+    ),
     unit: str = typer.Option(
         "speech",
         "--unit",
@@ -62,7 +77,10 @@ def ingest(
     ),
     db: str | None = DbOpt,
 ):
-    """Extract, normalise and tokenise documents into the corpus store."""
+    """Read documents into the corpus store.
+
+    Extract, normalise and tokenise each input; the ledger records what happened to it.
+    """
     from ..ingest import ingest as run_ingest
     from ..store import Store
 
@@ -163,33 +181,54 @@ class _Progress:
             self.progress.update(self.task, completed=self.files, pages=self.pages, errors=self.errors)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "discourse docs",
+        "discourse docs --where source_type=lay --columns doc_id,title,words",
+        "discourse docs --columns all -f csv -o documents.csv",
+    )
+)
 def docs(
+    where: List[str] | None = WhereOpt,
+    year_from: int | None = FromOpt,
+    year_to: int | None = ToOpt,
     fmt: str | None = FormatOpt,
+    columns: str | None = ColumnsOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """List the documents in the store, one row each."""
+    """List the documents in the store, one row each.
+
+    --columns all adds every metadata key (manifest or front-matter column) as
+    a column of its own.
+    """
+    from ..report.documents import DOCS_TABLE, document_table
     from ..store import Store
 
-    with handle_errors():
-        check_format(fmt)
-        with Store.open(db_path(db), create=False) as store:
-            emit(
-                DOC_COLUMNS,
-                store.documents(),
-                fmt,
-                output,
-                title="documents",
-                table_columns=["doc_id", "title", "date", "source_type", "pages", "words", "extractor"],
-            )
+    with handle_errors(), Store.open(db_path(db), create=False) as store:
+        t = document_table(store, where, year_from, year_to)
+        for msg in t.notes:
+            note(f"Note: {msg}")
+        emit(
+            t.columns,
+            t.rows,
+            fmt,
+            output,
+            title="documents",
+            table_columns=DOCS_TABLE,
+            pick=columns,
+            available=t.available,
+        )
 
 
-@app.command()
+@app.command(
+    epilog=examples("discourse ledger --status failed", "discourse ledger --history --columns at,path,status,reason")
+)
 def ledger(
     status: str | None = typer.Option(
         None,
         "--status",
+        metavar="STATUS",
         help="Only rows with this status: ingested|unchanged|duplicate|no-text|skipped|failed "
         "(with --history also unmatched: manifest rows that matched no input).",
     ),
@@ -197,10 +236,14 @@ def ledger(
         False, "--history", help="Every event of every input, oldest first, not just the latest."
     ),
     fmt: str | None = FormatOpt,
+    columns: str | None = ColumnsOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """List every input seen by ingest, with its status and reason (--history: every run's event)."""
+    """List every input seen by ingest, with its status.
+
+    Each row has the input's status and reason; --history lists every run's event.
+    """
     from ..store import EVENT_STATUSES, LEDGER_STATUSES, Store
 
     with handle_errors():
@@ -211,18 +254,19 @@ def ledger(
         with Store.open(db_path(db), create=False) as store:
             if history:
                 events = ({**e, "path": e["key"]} for e in store.ledger_history(status))
-                emit(HISTORY_COLUMNS, events, fmt, output, title="ledger history")
+                emit(HISTORY_COLUMNS, events, fmt, output, title="ledger history", pick=columns)
                 return
             rows = (
                 {"path": r.key, **{c: getattr(r, c) for c in LEDGER_COLUMNS if c != "path"}}
                 for r in store.ledger_rows(status)
             )
-            emit(LEDGER_COLUMNS, rows, fmt, output, title="ledger")
+            emit(LEDGER_COLUMNS, rows, fmt, output, title="ledger", pick=columns)
 
 
-@app.command()
+@app.command(epilog=examples("discourse stats", "discourse stats -f csv -o totals.csv"))
 def stats(
     fmt: str | None = FormatOpt,
+    columns: str | None = ColumnsOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
@@ -233,5 +277,5 @@ def stats(
         check_format(fmt)
         with Store.open(db_path(db), create=False) as store:
             st = store.corpus_stats()
-            emit(STATS_COLUMNS, st.rows, fmt, output, title="corpus by source_type and year")
+            emit(STATS_COLUMNS, st.rows, fmt, output, title="corpus by source_type and year", pick=columns)
             note(st.summary())

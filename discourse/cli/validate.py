@@ -8,32 +8,56 @@ from typing import List
 import typer
 
 from . import app
-from ._common import DbOpt, FormatOpt, OutputOpt, WhereOpt, check_format, db_path, emit, handle_errors, note
+from ._common import (
+    Bars,
+    ColumnsOpt,
+    DbOpt,
+    FormatOpt,
+    FromOpt,
+    OutputOpt,
+    ToOpt,
+    WhereOpt,
+    check_format,
+    db_path,
+    emit,
+    examples,
+    handle_errors,
+    note,
+)
 from .concepts import LexiconOpt, ModelOpt
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "discourse sample co-production personal-budgets -n 100 --by source_type -o sample.csv",
+        "discourse sample co-production -n 50 --where source_type=lay --seed 1 -o lay.csv",
+    )
+)
 def sample(
-    concepts: List[str] = typer.Argument(..., help="Concept ids, e.g. co-production."),
-    n: int = typer.Option(..., "-n", "--number", min=1, help="Mentions to draw per concept."),
+    concepts: List[str] = typer.Argument(..., metavar="CONCEPT...", help="Concept ids, e.g. co-production."),
+    n: int = typer.Option(..., "-n", "--number", min=1, metavar="N", help="Mentions to draw per concept."),
     by: str | None = typer.Option(
-        None, "--by", help="Stratify by document column(s) or metadata key(s), comma-separated."
+        None, "--by", metavar="COL[,COL]", help="Stratify by document column(s) or metadata key(s), comma-separated."
     ),
     where: List[str] | None = WhereOpt,
-    year_from: int | None = typer.Option(None, "--from", help="First year."),
-    year_to: int | None = typer.Option(None, "--to", help="Last year."),
+    year_from: int | None = FromOpt,
+    year_to: int | None = ToOpt,
     include_excluded: bool = typer.Option(
         False, "--include-excluded", help="Also draw mentions an exclude rule removed."
     ),
-    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same sample."),
-    window: int = typer.Option(10, "--window", "-w", min=0, help="Words of context on each side."),
-    output: str = typer.Option(..., "--output", "-o", help="The sample CSV to write."),
+    seed: int = typer.Option(0, "--seed", metavar="N", help="Random seed: the same seed gives the same sample."),
+    window: int = typer.Option(10, "--window", "-w", min=0, metavar="N", help="Words of context on each side."),
+    output: str = typer.Option(..., "--output", "-o", metavar="CSV", help="The sample CSV to write."),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
     lexicon: str | None = LexiconOpt,
     model: str | None = ModelOpt,
     db: str | None = DbOpt,
 ):
-    """A stratified random sample of N mentions per concept, as a CSV to label (column `label`)."""
+    """A stratified random sample of mentions, as a CSV to label.
+
+    N mentions per concept; the coder fills the column `label` (discourse label).
+    """
+    from ..annotate import ensure_mentions
     from ..lexicon import load_lexicon
     from ..store import Store
     from ..validate import check_new_file, draw_sample, write_sample
@@ -42,6 +66,8 @@ def sample(
         check_new_file(output, force)
         lex = load_lexicon(lexicon)
         with Store.open(db_path(db), create=False) as store:
+            with Bars() as bars:  # match unmatched documents first, with a bar at a terminal
+                ensure_mentions(store, lex, model=model, on_progress=bars.counter("matching"))
             drawn = draw_sample(
                 store,
                 lex,
@@ -62,15 +88,20 @@ def sample(
         note(f"{rows} mention(s) written to {output} (seed {seed})")
 
 
-@app.command()
+@app.command(epilog=examples("discourse label sample.csv", "discourse label sample.csv --coder label_b"))
 def label(
-    file: str = typer.Argument(..., help="A sample CSV from `discourse sample`."),
-    coder: str = typer.Option("label", "--coder", help="The column to fill, e.g. label_b for a second coder."),
-    window: int = typer.Option(60, "--window", "-w", min=1, help="Words of context on each side."),
+    file: str = typer.Argument(..., metavar="CSV", help="A sample CSV from `discourse sample`."),
+    coder: str = typer.Option(
+        "label", "--coder", metavar="COLUMN", help="The column to fill, e.g. label_b for a second coder."
+    ),
+    window: int = typer.Option(60, "--window", "-w", min=1, metavar="N", help="Words of context on each side."),
     lexicon: str | None = LexiconOpt,
     db: str | None = DbOpt,
 ):
-    """Label a sample by hand: y yes, n no, u unsure, b back, q quit (saved after every answer)."""
+    """Label a sample by hand at the terminal.
+
+    Keys: y yes, n no, u unsure, b back, q quit. Saved after every answer.
+    """
     from ..label import label_file
     from ..lexicon import load_lexicon
     from ..store import Store
@@ -82,21 +113,35 @@ def label(
         note(run.summary())
 
 
-@app.command("validate")
+@app.command(
+    "validate",
+    epilog=examples(
+        "discourse validate sample.csv",
+        "discourse validate sample.csv --coders label,label_b --disagreements disagree.csv",
+    ),
+)
 def validate_labels(
-    file: str = typer.Argument(..., help="A labelled sample CSV."),
-    coders: str = typer.Option("label", "--coders", help="One or two label columns, comma-separated."),
-    by: str | None = typer.Option(None, "--by", help="Precision per group too: column(s), comma-separated."),
+    file: str = typer.Argument(..., metavar="CSV", help="A labelled sample CSV."),
+    coders: str = typer.Option(
+        "label", "--coders", metavar="COL[,COL]", help="One or two label columns, comma-separated."
+    ),
+    by: str | None = typer.Option(
+        None, "--by", metavar="COL[,COL]", help="Precision per group too: column(s), comma-separated."
+    ),
     disagreements: str | None = typer.Option(
-        None, "--disagreements", help="Write two coders' disagreements to this CSV (default: stderr)."
+        None, "--disagreements", metavar="CSV", help="Write two coders' disagreements to this CSV (default: stderr)."
     ),
     lexicon: str | None = LexiconOpt,
     model: str | None = ModelOpt,
     fmt: str | None = FormatOpt,
+    columns: str | None = ColumnsOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """Store the labels and report precision (Wilson 95%) and, for two coders, their agreement."""
+    """Store the labels; report precision and agreement.
+
+    Precision with a Wilson 95% interval and, for two coders, their agreement (kappa, alpha).
+    """
     from ..lexicon import load_lexicon
     from ..store import Store
     from ..validate import DISAGREEMENT_COLUMNS, VALIDATE_COLUMNS, validate_sample
@@ -108,7 +153,7 @@ def validate_labels(
             result = validate_sample(
                 store, lex, file, coders=coders.split(","), by=by.split(",") if by else (), model=model
             )
-        emit(VALIDATE_COLUMNS, result.rows, fmt, output, title=f"validate {file}")
+        emit(VALIDATE_COLUMNS, result.rows, fmt, output, title=f"validate {file}", pick=columns)
         if disagreements:
             emit(DISAGREEMENT_COLUMNS, result.disagreements, "csv", disagreements)
             note(f"{len(result.disagreements)} disagreement(s) written to {disagreements}")

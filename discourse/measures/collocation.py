@@ -17,6 +17,7 @@ vol. 2, 1212–1248. Berlin: Mouton de Gruyter.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 
@@ -82,3 +83,39 @@ def collocation_scores(o: float, f_node: float, f_coll: float, n: float, span: i
         logdice=14.0 + math.log2(2.0 * o / (f_node + f_coll)),
         ll=ll,
     )
+
+
+def direction(observed: float, expected: float) -> str:
+    """``attraction`` when the collocate is seen more often than chance predicts (O > E), else ``repulsion``.
+
+    Log-likelihood is unsigned: a large ``ll`` can mean a word avoids the node
+    as well as seeks it (Evert 2008, §3), so the sign of O − E says which.
+    """
+    return "attraction" if observed > expected else "repulsion"
+
+
+_URL_PART = re.compile(
+    r"://|^(?:https?|ftp|www|mailto)$|^www\.|@|/|\.(?:com|org|net|gov|gov\.uk|nhs\.uk|ac\.uk|co\.uk|uk|io|html?|php"
+    r"|aspx?|pdf)$",
+    re.I,
+)
+#: Pieces of a URL that the tokenizer may leave on their own.
+URL_FRAGMENTS = frozenset({"http", "https", "www", "html", "htm", "php", "aspx", "asp", "com", "org", "uk", "pdf"})
+
+
+def is_collocate(word: str, stopwords: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether ``word`` (lower-cased) can be listed as a collocate.
+
+    Left out: a token with no letter (punctuation, bullets, numbers), a single
+    letter (a speaker's or author's initial, "J." -> "j"), a URL or a piece of
+    one (``https``, ``www``, ``gov.uk/...``, an e-mail address) and a word in
+    ``stopwords``.
+    """
+    if not any(ch.isalpha() for ch in word):
+        return False
+    letters = sum(ch.isalpha() for ch in word)
+    if letters < 2:
+        return False
+    if word in URL_FRAGMENTS or _URL_PART.search(word):
+        return False
+    return word not in stopwords

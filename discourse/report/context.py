@@ -16,8 +16,11 @@ from typing import Any
 import numpy as np
 
 from .. import measures as M
+from ..chars import DASHES_TO_MINUS, JOINERS
+from ..errors import DiscourseError
 from ..measures.agreement import wilson_interval
 from ..measures.ambiguity import term_form_entropy
+from ..measures.collocation import direction, is_collocate
 from .grouping import Cell, Grouped, Table
 from .meaning import ConceptMeaning, MeaningAccess
 from .options import (
@@ -35,12 +38,30 @@ from .tokens import Mention, TokenAccess
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 
-def collocates(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention]], tokens: TokenAccess) -> Table:
-    """The lemmas most strongly associated (by log-likelihood) with each concept in each cell."""
+def collocates(
+    g: Grouped,
+    opts: ReportOptions,
+    mentions: dict[str, list[Mention]],
+    tokens: TokenAccess,
+    on_step: Callable[[int, int], None] | None = None,
+) -> Table:
+    """The words most strongly associated (by log-likelihood) with each concept in each cell.
+
+    Collocates are surface forms, lower-cased (``--lemma``: lemmas), with
+    hyphenated compounds kept whole ("co-design"); punctuation, numbers,
+    single letters, URL pieces and ``--stopwords`` are left out
+    (:func:`~discourse.measures.collocation.is_collocate`). ``direction``
+    says whether the collocate is seen more (attraction) or less (repulsion)
+    often than chance predicts. ``on_step(done, total)`` is called per cell.
+    """
     out, small = Table(), 0
+    units = CollocateUnits(tokens, lemma=opts.lemma, stopwords=load_stopwords(opts.stopwords))
+    form = "lemma" if opts.lemma else "surface"
     freq: dict[int, Counter[str]] = {}
     where = {c: _cells_of(g, mentions.get(c, [])) for c in g.concepts}
     for k, cell in enumerate(g.cells):
+        if on_step:
+            on_step(k, len(g.cells))
         n = int(g.words[cell.docs].sum())
         for concept in g.concepts:
             ms = [m for m, w in zip(mentions.get(concept, []), where[concept], strict=True) if w == k]
@@ -50,8 +71,8 @@ def collocates(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention
             if k not in freq:
                 freq[k] = Counter()
                 for i in cell.docs:
-                    freq[k].update(tokens.lemmas(g.docs[i].doc_id))
-            for coll, s in _scored(ms, freq[k], n, tokens)[:COLLOCATES_PER_CELL]:
+                    freq[k].update(units.frequencies(g.docs[i].doc_id))
+            for coll, s in _scored(ms, freq[k], n, units)[:COLLOCATES_PER_CELL]:
                 out.rows.append(
                     g.row(
                         concept,
@@ -61,6 +82,8 @@ def collocates(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention
                         words=n,
                         mentions=len(ms),
                         collocate=coll,
+                        collocate_form=form,
+                        direction=direction(s.observed, s.expected),
                         observed=s.observed,
                         expected=s.expected,
                         mi=s.mi,
@@ -70,10 +93,17 @@ def collocates(g: Grouped, opts: ReportOptions, mentions: dict[str, list[Mention
                         ll=s.ll,
                     )
                 )
+    if on_step:
+        on_step(len(g.cells), len(g.cells))
     if small:
         out.note(
             f"collocates: {small} concept x cell(s) with fewer than --min-count {opts.min_count} mentions left out"
         )
+    out.note(
+        f"collocates: {form} forms, lower-cased, hyphenated compounds whole; stoplist: {opts.stopwords}; "
+        "punctuation, numbers, single letters and URL pieces left out; direction = attraction if observed > "
+        "expected, else repulsion"
+    )
     return out
 
 
@@ -82,14 +112,14 @@ def _cells_of(g: Grouped, ms: list[Mention]) -> list[int]:
     return [int(g.cell_of[g.row_of[m.doc_id]]) for m in ms]
 
 
-def _scored(ms: list[Mention], freq: Counter[str], n: int, tokens: TokenAccess) -> list[tuple[str, Any]]:
+def _scored(ms: list[Mention], freq: Counter[str], n: int, units: CollocateUnits) -> list[tuple[str, Any]]:
     """Collocates seen at least MIN_COLLOCATE_FREQ times around ``ms``, strongest (by ll) first."""
     spans: dict[str, list[tuple[int, int]]] = {}
     for m in ms:
         spans.setdefault(m.doc_id, []).append((m.start, m.end))
     observed: Counter[str] = Counter()
     for doc_id, doc_spans in spans.items():
-        observed.update(tokens.window(doc_id, doc_spans, COLLOCATE_WINDOW))
+        observed.update(units.window(doc_id, doc_spans, COLLOCATE_WINDOW))
     scored = []
     for coll, o in observed.items():
         if o < MIN_COLLOCATE_FREQ:
@@ -99,6 +129,87 @@ def _scored(ms: list[Mention], freq: Counter[str], n: int, tokens: TokenAccess) 
             scored.append((coll, s))
     scored.sort(key=lambda x: (-(x[1].ll or 0), x[0]))
     return scored
+
+
+STOPWORDS_FILE = "stopwords-en.txt"
+
+
+def load_stopwords(spec: str) -> frozenset[str]:
+    """``default``: the shipped English stoplist (``discourse/report/stopwords-en.txt``); ``none``: no
+    stoplist; otherwise a UTF-8 file with one word per line (``#`` starts a comment), lower-cased."""
+    if spec == "none":
+        return frozenset()
+    try:
+        if spec == "default":
+            from importlib import resources
+
+            text = (resources.files(__package__) / STOPWORDS_FILE).read_text(encoding="utf-8")
+        else:
+            with open(spec, encoding="utf-8") as fh:
+                text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DiscourseError(f"--stopwords {spec}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().lower()))
+
+
+class CollocateUnits:
+    """Each document's collocate candidates by word position: hyphenated compounds whole, filtered.
+
+    A compound is a run of words joined by a hyphen or dash with no space
+    ("co-design", "well-being"); every word of it maps to the whole
+    compound, counted once per window. The unit is the lower-cased text as
+    written (hyphens folded to ``-``) or, with ``lemma``, the words' lemmas
+    joined by ``-``; a unit :func:`~discourse.measures.collocation.is_collocate`
+    rejects is None.
+    """
+
+    def __init__(self, tokens: TokenAccess, *, lemma: bool, stopwords: frozenset[str]):
+        self.tokens, self.lemma, self.stopwords = tokens, lemma, stopwords
+        self._docs: dict[str, tuple[list[str | None], list[int]]] = {}
+
+    def units(self, doc_id: str) -> tuple[list[str | None], list[int]]:
+        """(unit of each word position, compound number of each word position)."""
+        if doc_id not in self._docs:
+            dw = self.tokens.words(doc_id)
+            text, _ = self.tokens.store.text(doc_id)
+            units: list[str | None] = []
+            group: list[int] = []
+            i, g = 0, 0
+            while i < len(dw.lemmas):
+                j = i
+                while j + 1 < len(dw.lemmas) and dw.starts[j + 1] == dw.ends[j] + 1 and text[dw.ends[j]] in JOINERS:
+                    j += 1
+                if self.lemma:
+                    unit = "-".join(dw.lemmas[i : j + 1])
+                else:
+                    unit = text[dw.starts[i] : dw.ends[j]].lower().translate(DASHES_TO_MINUS)
+                keep = unit if is_collocate(unit, self.stopwords) else None
+                units.extend([keep] * (j + 1 - i))
+                group.extend([g] * (j + 1 - i))
+                i, g = j + 1, g + 1
+            self._docs[doc_id] = (units, group)
+        return self._docs[doc_id]
+
+    def frequencies(self, doc_id: str) -> Counter[str]:
+        """How often each unit occurs in the document (a compound once)."""
+        units, group = self.units(doc_id)
+        return Counter(u for i, u in enumerate(units) if u is not None and (i == 0 or group[i - 1] != group[i]))
+
+    def window(self, doc_id: str, spans: Iterable[tuple[int, int]], w: int) -> list[str]:
+        """Units within ``w`` words of any span, each compound once; compounds touching a span left out."""
+        units, group = self.units(doc_id)
+        masked: set[int] = set()
+        pos: set[int] = set()
+        for a, b in spans:
+            masked.update(group[a:b])
+            pos.update(range(max(0, a - w), a))
+            pos.update(range(b, min(len(units), b + w)))
+        seen = {group[i] for i in pos} - masked
+        first = {}
+        for i in sorted(pos):
+            if group[i] in seen and group[i] not in first:
+                first[group[i]] = units[i]
+        return [u for u in first.values() if u is not None]
 
 
 SUBSAMPLED = (
@@ -132,6 +243,7 @@ def ambiguity(
     tokens: TokenAccess,
     embed: Embed,
     meaning: MeaningAccess,
+    on_step: Callable[[int, int], None] | None = None,
 ) -> Table:
     """How many names, forms, senses and contexts each concept has in each cell, and how often it is talked about.
 
@@ -143,7 +255,9 @@ def ambiguity(
     (:func:`_frame_rates`). See README "Report" for each column.
     """
     out, why, senses = Table(), Counter[str](), []
-    for concept in g.concepts:
+    for done, concept in enumerate(g.concepts):
+        if on_step:
+            on_step(done, len(g.concepts))
         ms = mentions.get(concept, [])
         where = _cells_of(g, ms)
         cm = (
@@ -163,6 +277,8 @@ def ambiguity(
             out.rows.append(
                 g.row(concept, cell.by, cell.period, docs=len(cell.docs), words=int(g.words[cell.docs].sum()), **row)
             )
+    if on_step:
+        on_step(len(g.concepts), len(g.concepts))
     _ambiguity_notes(out, why, opts, senses)
     return out
 

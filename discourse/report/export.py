@@ -26,6 +26,48 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FULL_PRECISION = frozenset({"p_value", "q_value", "mk_p", "min_p"})
 
 
+def pick_columns(columns: Sequence[str], spec: str | None, available: Sequence[str] | None = None) -> list[str]:
+    """The columns ``--columns`` asks for, in its order.
+
+    ``spec`` is comma-separated names or ``all`` (every column in
+    ``available``, which defaults to ``columns``); ``None`` or empty keeps
+    ``columns``. An unknown name is a usage error (exit 2) listing the valid ones.
+    """
+    from ..errors import UsageError
+
+    avail = list(available if available is not None else columns)
+    if not spec or not spec.strip():
+        return list(columns)
+    if spec.strip().lower() == "all":
+        return avail
+    picked = [c.strip() for c in spec.split(",") if c.strip()]
+    unknown = [c for c in picked if c not in avail]
+    if unknown or not picked:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[0], avail, n=1, cutoff=0.6) if unknown else []
+        raise UsageError(
+            f"--columns: {', '.join(repr(c) for c in unknown) or 'no column named'} "
+            + ("is not a column" if len(unknown) == 1 else "are not columns")
+            + " of this output",
+            hint=(f"did you mean {close[0]}? " if close else "") + "columns: " + ", ".join(avail) + " (or all)",
+        )
+    return list(dict.fromkeys(picked))
+
+
+def select_columns(
+    columns: Sequence[str], rows: Iterable[dict[str, Any] | Sequence[Any]], picked: Sequence[str]
+) -> Iterable[dict[str, Any]]:
+    """``rows`` (dicts, or sequences in ``columns`` order) as dicts holding the ``picked`` columns."""
+    index = {c: i for i, c in enumerate(columns)}
+    for r in rows:
+        if isinstance(r, dict):
+            yield {c: r.get(c) for c in picked}
+        else:
+            seq = list(r)
+            yield {c: (seq[index[c]] if c in index and index[c] < len(seq) else None) for c in picked}
+
+
 def default_format(stream: TextIO | None = None) -> str:
     """``table`` when writing to a terminal, ``csv`` when piped or to a file."""
     stream = stream or sys.stdout

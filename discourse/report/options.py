@@ -51,7 +51,21 @@ TABLE_COLUMNS = {
         "log_ratio",
         "pct_diff",
     ],
-    "collocates": ["docs", "words", "mentions", "collocate", "observed", "expected", "mi", "mi3", "t", "logdice", "ll"],
+    "collocates": [
+        "docs",
+        "words",
+        "mentions",
+        "collocate",
+        "collocate_form",
+        "direction",
+        "observed",
+        "expected",
+        "mi",
+        "mi3",
+        "t",
+        "logdice",
+        "ll",
+    ],
     "trend": ["n_periods", "docs", "words", "mk_s", "mk_z", "mk_p", "min_p", "kendall_tau", "sen_slope"],
     "ambiguity": [
         "docs",
@@ -111,6 +125,8 @@ class ReportOptions:
     seed: int = 0
     bootstrap: int = DEFAULT_REPLICATES  # document resamples for the prominence intervals (0: none)
     adjust: bool = False  # prominence: add precision-adjusted counts (ADJUST_COLUMNS)
+    lemma: bool = False  # collocates as lemmas (default: surface forms, lower-cased)
+    stopwords: str = "default"  # collocate stoplist: "default" (the shipped English list), "none" or a file
 
     def columns(self, table: str) -> list[str]:
         head = ["concept", *self.by] + ([] if table == "trend" else ["period"])

@@ -19,7 +19,7 @@ pluggable :mod:`.embed` embedder. The numbers come from the pure functions in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +60,8 @@ class Report:
     embedder: Embedder
     notes: list[str] = field(default_factory=list)
     tokens: TokenAccess = field(init=False, repr=False)
+    #: ``(table, done, total)`` while a table is built (the CLI draws a progress bar from it).
+    on_progress: Callable[[str, int, int | None], None] | None = field(default=None, repr=False)
     _mentions: dict[str, list[Mention]] | None = field(default=None, repr=False)
     _fitted: bool = field(default=False, repr=False)
 
@@ -71,18 +73,32 @@ class Report:
             self.notes.append(msg)
 
     def table(self, name: str) -> list[dict[str, Any]]:
-        """The rows of table ``name``; its notes are added to :attr:`notes`."""
+        """The rows of table ``name``; its notes are added to :attr:`notes`.
+
+        :attr:`on_progress` (if set) hears ``(name, done, total)`` as the table is built
+        (total None: no known end).
+        """
         if name not in TABLES:
             raise UsageError(f"unknown table {name!r}", hint="one of: " + ", ".join(TABLES))
+        progress = self.on_progress
+
+        def step(done: int, total: int | None) -> None:
+            if progress is not None:
+                progress(name, done, total)
+
+        step(0, None)
         if name == "collocates":
-            t = context.collocates(self.grouped, self.opts, self.mentions(), self.tokens)
+            t = context.collocates(self.grouped, self.opts, self.mentions(), self.tokens, on_step=step)
         elif name == "ambiguity":
             meaning = MeaningAccess(
                 self.store, self.key, self.lexicon, self.opts, self.tokens, set(self.grouped.row_of)
             )
-            t = context.ambiguity(self.grouped, self.opts, self.mentions(), self.tokens, self.embed, meaning)
+            t = context.ambiguity(
+                self.grouped, self.opts, self.mentions(), self.tokens, self.embed, meaning, on_step=step
+            )
         else:
             t = COUNT_TABLES[name](self.grouped, self.lexicon, self.opts)
+            step(1, 1)
         for n in t.notes:
             self.note(n)
         return t.rows
@@ -112,12 +128,24 @@ class Report:
 
 
 def build_report(
-    store: Store, lexicon: Any, opts: ReportOptions, *, model: str | None = None, embedder: Embedder | None = None
+    store: Store,
+    lexicon: Any,
+    opts: ReportOptions,
+    *,
+    model: str | None = None,
+    embedder: Embedder | None = None,
+    on_progress: Callable[[str, int, int | None], None] | None = None,
 ) -> Report:
-    """Select documents, load the kept-mention counts and group them into cells."""
+    """Select documents, load the kept-mention counts and group them into cells.
+
+    ``on_progress(what, done, total)`` hears the matching of unmatched
+    documents (``what`` = "matching") and, later, each table as it is built.
+    """
     if opts.min_count < 0 or opts.sample_k < 2:
         raise UsageError("--min-count must be >= 0 and --sample-k >= 2")
-    key = ensure_mentions(store, lexicon, model=model)
+    key = ensure_mentions(
+        store, lexicon, model=model, on_progress=(lambda d, t: on_progress("matching", d, t)) if on_progress else None
+    )
     with snapshot(store):  # one view of the store, whatever an ingest commits meanwhile
         late = set(store.unmatched_documents(key))  # ingested after the matching above began
         docs, notes = select_documents(store, opts)
@@ -125,7 +153,7 @@ def build_report(
             docs = [d for d in docs if d.doc_id not in late]
             notes.append(f"{len(late)} document(s) ingested while this report ran are left out: run it again")
         grouped = group(opts.by, [c.id for c in lexicon.concepts], docs, store.mention_counts(key))
-    rep = Report(store, lexicon, opts, key, grouped, embedder or TfidfSvd(seed=opts.seed))
+    rep = Report(store, lexicon, opts, key, grouped, embedder or TfidfSvd(seed=opts.seed), on_progress=on_progress)
     for n in notes:
         rep.note(n)
     return rep

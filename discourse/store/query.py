@@ -134,3 +134,17 @@ def check_where(store: Any, where: Iterable[str] | None) -> list[str]:
                 + f"; values of {key}: {shown or 'none'}"
             )
     return notes
+
+
+def doc_ref_where(ref: str) -> tuple[str, list[Any]]:
+    """SQL condition (on ``documents``) for the documents ``ref`` may name.
+
+    ``ref`` is a doc_id, a prefix of one, the stored path, or a ledger key
+    (an input path whose text is that document).
+    """
+    prefix = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return (
+        "(doc_id = ? OR doc_id LIKE ? ESCAPE '\\' OR path = ? "
+        "OR doc_id IN (SELECT doc_id FROM ledger WHERE key = ? AND doc_id IS NOT NULL))",
+        [ref, prefix, ref, ref],
+    )
