@@ -57,6 +57,8 @@ def test_labels_survive_an_unrelated_lexicon_edit(iriss_db, workdir):
     before = cli("validate", LABELLED, "-f", "csv", "--db", iriss_db)
     edited = workdir / "edited.yaml"
     shutil.copy(DEFAULT_LEXICON, edited)
+    if (DEFAULT_LEXICON.parent / "filters").is_dir():  # filter paths are relative to the lexicon file
+        shutil.copytree(DEFAULT_LEXICON.parent / "filters", workdir / "filters", dirs_exist_ok=True)
     text = edited.read_text()
     assert "      - lemma: equal partner\n" in text
     edited.write_text(
@@ -66,3 +68,64 @@ def test_labels_survive_an_unrelated_lexicon_edit(iriss_db, workdir):
     assert after.stdout == before.stdout
     assert "no longer match" not in after.stderr
     figure("labels joined all 100 mentions again after a partnership edit and a re-match")
+
+
+# -- issue 9, parts 1, 3 and 4: lexicon check, the broad concepts' labels and filters, --adjust -------------
+
+BROAD = ("partnership", "participation", "empowerment", "user-involvement")
+VALIDATION = ROOT / "lexicons" / "validation"
+FILTERS = ROOT / "lexicons" / "filters"
+
+
+def test_lexicon_check_flags_invented_expansions(workdir):
+    p = cli("lexicon", "check", DEFAULT_LEXICON)
+    assert any("personal-budgets" in ln and "'personal budgeting'" in ln for ln in p.stderr.splitlines())
+    lex = workdir / "asset.yaml"
+    lex.write_text("concepts:\n  - id: asset-based\n    terms:\n      - lemma: asset-based\n")
+    p = cli("lexicon", "check", lex)
+    assert "'asset base'" in p.stderr
+    figure(
+        f"lexicon check: {p.stderr.count('Warning:')} warning on asset-based; the shipped lexicon's flag personal budgeting"
+    )
+
+
+@pytest.mark.parametrize("concept", BROAD)
+def test_broad_concepts_have_150_labels_from_3_corpora(concept):
+    rows = _rows((VALIDATION / f"{concept}.csv").read_text())
+    labelled = [r for r in rows if r["label"] in ("yes", "no", "unsure")]
+    assert len(labelled) >= 150 and len({r["corpus"] for r in labelled}) >= 3
+    figure(f"{concept}: {len(labelled)} labels from {len({r['corpus'] for r in labelled})} corpora")
+
+
+@pytest.mark.parametrize("concept", BROAD)
+def test_filter_cross_validation_is_reproduced_from_the_committed_labels(concept, workdir):
+    import json
+
+    committed = FILTERS / f"{concept}.json"
+    if not committed.exists():
+        pytest.skip(f"no filter trained for {concept}")
+    saved = json.loads(committed.read_text())
+    out = workdir / f"{concept}.json"
+    cli("filter", "train", concept, "--labels", VALIDATION / f"{concept}.csv", "-o", out)
+    again = json.loads(out.read_text())
+    assert again["cv"] == saved["cv"] and again["training_data_sha256"] == saved["training_data_sha256"]
+    cv = again["cv"]
+    figure(
+        f"{concept} filter (grouped nested CV, n={again['n']}): precision {cv['precision']['value']:.3f} "
+        f"[{cv['precision']['ci_low']:.3f}, {cv['precision']['ci_high']:.3f}], recall {cv['recall']['value']:.3f} "
+        f"[{cv['recall']['ci_low']:.3f}, {cv['recall']['ci_high']:.3f}]; rules alone "
+        f"{cv['baseline_precision']['value']:.3f}"
+    )
+
+
+def test_adjusted_prominence_on_iriss(iriss_db):
+    p = cli("report", "prominence", "--adjust", "--by", "source_type", "--period", "all", "--bootstrap", "500",
+            "-f", "csv", "--db", iriss_db)  # fmt: skip
+    row = next(r for r in _rows(p.stdout) if r["concept"] == "co-production")
+    assert float(row["count_adj"]) == pytest.approx(float(row["count"]) * float(row["precision"]))
+    assert float(row["count_adj_low"]) < float(row["count_adj"]) <= float(row["count_adj_high"])
+    assert "precision: co-production 1.000" in p.stderr
+    figure(
+        f"IRISS co-production count {row['count']}, count_adj {float(row['count_adj']):.1f} "
+        f"[{float(row['count_adj_low']):.1f}, {float(row['count_adj_high']):.1f}]"
+    )

@@ -84,6 +84,57 @@ def read_labels(paths: Sequence[str | Path], concept: str, label_col: str = "lab
     return out
 
 
+def recheck_with_stores(
+    paths: Sequence[str | Path], concept: str, lexicon: Any, stores: dict[str, Path], label_col: str = "label"
+) -> Labelled:
+    """Like :func:`read_labels`, but whether the rules keep a labelled mention is decided by the
+    *current* lexicon, matched in the store of the row's corpus (``stores``: corpus -> store file),
+    and the window is read from the stored text (as at match time). A labelled span that is no longer
+    a mention of the concept is dropped and counted. A classifier exclusion counts as kept (the
+    rules kept it; the filter under training must not judge itself)."""
+    from .filters import window_text
+    from .kwic import kwic
+    from .store import Store
+
+    out = Labelled()
+    status: dict[str, dict[str, tuple[bool, str]]] = {}
+    for p in paths:
+        with open(p, newline="", encoding="utf-8") as fh:
+            rows = [r for r in csv.DictReader(fh) if r.get("concept", concept) == concept]
+        for r in rows:
+            corpus = r.get("corpus") or ""
+            if corpus not in stores:
+                raise UsageError(f"{p}: no store for corpus {corpus!r} (looked for {corpus}.db)")
+            if corpus not in status:
+                with Store.open(stores[corpus], create=False) as st:
+                    found: dict[str, tuple[bool, str]] = {}
+                    texts: dict[str, str] = {}
+                    for m in kwic(st, lexicon, concept, window=0, include_excluded=True):
+                        if m["doc_id"] not in texts:
+                            texts[m["doc_id"]] = st.text(m["doc_id"])[0]
+                        kept = not m["excluded"] or str(m["exclude_reason"] or "").startswith("classifier (")
+                        w = window_text(texts[m["doc_id"]], m["start_char"], m["end_char"], DEFAULT_WINDOW)
+                        found[f"{m['doc_id']}:{m['start_char']}-{m['end_char']}"] = (kept, w)
+                status[corpus] = found
+            lab = (r[label_col] or "").strip().lower()
+            hit = status[corpus].get(r["mention_id"])
+            why = (
+                "no longer a mention" if hit is None
+                else "excluded by the rules" if not hit[0]
+                else None if lab in ("yes", "no")
+                else "unsure" if lab == "unsure" else "unlabelled"
+            )  # fmt: skip
+            if why is not None:
+                out.dropped[why] = out.dropped.get(why, 0) + 1
+                continue
+            assert hit is not None
+            out.texts.append(hit[1])
+            out.y.append(1 if lab == "yes" else 0)
+            out.groups.append(r.get("doc_id") or r["mention_id"].split(":")[0])
+            out.sources.append(str(p))
+    return out
+
+
 def _pipeline(c: float):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression

@@ -141,3 +141,28 @@ def test_apply_filters_passes_concepts_without_a_filter():
 
     lex = load_lexicon()
     assert apply_filters(lex, "text", []) == []
+
+
+def test_recheck_with_stores_uses_the_current_rules_and_the_stored_windows(tmp_path):
+    from discourse.filter_train import recheck_with_stores
+    from discourse.lexicon import load_lexicon
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = "The council works in partnership with carers. Her civil partnership was registered last year.\n"
+    (docs / "a.txt").write_text(text)
+    run_cli("ingest", docs, "-j", "1", db=tmp_path / "t.db", check=0)
+    lex = tmp_path / "lex.yaml"
+    lex.write_text("concepts:\n  - id: p\n    terms: [partnership]\n    exclude:\n      - pattern: 'civil MATCH'\n")
+    kwic = run_cli("kwic", "p", "--lexicon", lex, "--include-excluded", "-f", "csv", db=tmp_path / "t.db", check=0)
+    spans = [(r["doc_id"], r["start_char"], r["end_char"]) for r in csv.DictReader(kwic.stdout.splitlines())]
+    labels = tmp_path / "p.csv"
+    with labels.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["mention_id", "concept", "corpus", "doc_id", "left", "match", "right", "excluded", "label"])
+        for (d, a, b), lab in zip(spans, ["yes", "no"], strict=True):
+            w.writerow([f"{d}:{a}-{b}", "p", "t", d, "", "", "", "false", lab])
+        w.writerow([f"{spans[0][0]}:0-3", "p", "t", spans[0][0], "", "", "", "false", "no"])  # not a mention
+    data = recheck_with_stores([labels], "p", load_lexicon(lex), {"t": tmp_path / "t.db"})
+    assert data.y == [1] and data.texts == [window_text(text, int(spans[0][1]), int(spans[0][2]), 15)]
+    assert data.dropped == {"excluded by the rules": 1, "no longer a mention": 1}

@@ -26,6 +26,13 @@ def filter_train(
         "Default: validation/CONCEPT*.csv beside the lexicon.",
     ),
     lexicon: str | None = LexiconOpt,
+    stores: str | None = typer.Option(
+        None,
+        "--stores",
+        metavar="DIR",
+        help="Re-check each labelled mention under the current lexicon in DIR/<corpus>.db (the label file's "
+        "corpus column): only mentions the rules keep now are used, with windows read from the store.",
+    ),
     c: float = typer.Option(
         1.0, "--C", min=0.0001, help="Inverse L2 regularisation strength of the logistic regression."
     ),
@@ -51,7 +58,13 @@ def filter_train(
         files = labels or sorted(str(p) for p in (Path(lex.path).parent / "validation").glob(f"{concept}*.csv"))
         if not files:
             raise typer.BadParameter(f"no --labels given and no validation/{concept}*.csv beside {lex.path}")
-        data = read_labels(files, concept)
+        if stores:
+            from ..filter_train import recheck_with_stores
+
+            dbs = {p.stem: p for p in Path(stores).glob("*.db")}
+            data = recheck_with_stores(files, concept, lex, dbs)
+        else:
+            data = read_labels(files, concept)
         f, extra = train_filter(data, concept, c=c, seed=seed)
         save_filter(f, extra, output)
         cv = extra["cv"]
