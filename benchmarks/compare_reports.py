@@ -155,6 +155,7 @@ def main() -> int:
     s.add_argument("out", type=Path)
     s.add_argument("--shared", type=Path, default=Path(os.environ.get("DISCOURSE_SHARED", ROOT.parent / "shared")))
     s.add_argument("--only", nargs="*", help="corpus folder names (default: every corpus)")
+    s.add_argument("--periods", nargs="*", choices=sorted(PERIODS), help="period labels (default: all of them)")
     s.add_argument("--lexicon", type=Path, help="a pinned lexicon file, for a comparison while the lexicon changes")
     s.add_argument("--stores", type=Path, help="a folder of ready-made stores <corpus>.db, copied before use")
     c = sub.add_parser("compare")
@@ -162,6 +163,9 @@ def main() -> int:
     c.add_argument("after", type=Path)
     args = ap.parse_args()
     if args.cmd == "snapshot":
+        if args.periods:
+            for k in [k for k in PERIODS if k not in args.periods]:
+                del PERIODS[k]
         return snapshot(args.out, args.shared, args.only, args.lexicon, args.stores)
     return compare(args.before, args.after)
 

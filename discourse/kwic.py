@@ -113,6 +113,10 @@ def kwic(
                 "path": r["path"],
             }
         )
+    return _sorted(out, sort, limit)
+
+
+def _sorted(out: list[dict[str, Any]], sort: str | None, limit: int | None) -> Iterator[dict[str, Any]]:
     if sort == "left":
         out.sort(key=lambda x: [w.lower() for w in reversed(x["left"].split())])
     elif sort == "right":
@@ -120,6 +124,90 @@ def kwic(
     elif sort == "date":
         out.sort(key=lambda x: (x["date"] or "9999", x["path"], x["start_char"]))
     return iter(out[:limit] if limit else out)
+
+
+def term_lexicon(pattern: str):
+    """A one-concept lexicon for one ad hoc term in the lexicon's term language.
+
+    ``PATTERN`` is a phrase (hyphen, space and closed-up variants and line
+    breaks match as in a lexicon; a final ``*`` is a wildcard; ``(a|b) c`` is
+    alternation), ``lemma:WORDS`` for every inflected form, or
+    ``case:Words`` to match the case as written. The concept's id is the
+    pattern itself.
+    """
+    import hashlib
+
+    from .lexicon import Concept, Lexicon, Term, compile_term
+
+    text, lemma, case = pattern.strip(), False, False
+    if text.startswith("lemma:"):
+        text, lemma = text[len("lemma:") :].strip(), True
+    elif text.startswith("case:"):
+        text, case = text[len("case:") :].strip(), True
+    try:
+        variants, written = compile_term(text, lemma=lemma, match_case=case)
+    except ValueError as e:
+        raise DiscourseError(
+            f"--term {pattern!r}: {e}", hint="e.g. --term co-production, 'lemma:budget', 'co-produc*'"
+        ) from None
+    term = Term(text=text, lemma=lemma, match_case=case, variants=variants, written=written)
+    concept = Concept(id=pattern, label=pattern, family="search", description="", terms=(term,))
+    digest = hashlib.sha256(f"adhoc\0{pattern}".encode()).hexdigest()
+    return Lexicon(name="ad hoc", version=1, path="", concepts=(concept,), content_hash=digest)
+
+
+def kwic_term(
+    store: Store,
+    pattern: str,
+    *,
+    window: int = 10,
+    where: list[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    sort: str | None = None,
+    limit: int | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Keyword-in-context rows for an ad hoc term (see :func:`term_lexicon`), matched on the index.
+
+    Same columns as :func:`kwic`; nothing is stored. Only the documents the
+    postings show the term's first word in are read."""
+    from .index import IndexReader
+    from .match import Matcher
+    from .store import page_of
+
+    matcher = Matcher(term_lexicon(pattern))
+    reader = IndexReader(store)
+    maybe = reader.docs_with(i for i, w in enumerate(reader.strings) if w and matcher.can_start(w))
+    cond, params = doc_where(where, year_from, year_to)
+    out: list[dict[str, Any]] = []
+    for d in store.documents(cond, params):
+        if d["doc_id"] not in maybe:
+            continue
+        text, starts = store.text(d["doc_id"])
+        labels, unit = page_labels(d)
+        for m in matcher(reader.doc(d["doc_id"], text)):
+            left, match, right = context(text, m.start_char, m.end_char, window)
+            out.append(
+                {
+                    "doc_id": d["doc_id"],
+                    "title": d["title"],
+                    "date": d["date"],
+                    "year": d["year"],
+                    "source_type": d["source_type"],
+                    "page": cite_page(page_of(starts, m.start_char), labels, unit),
+                    "left": left,
+                    "match": match,
+                    "right": right,
+                    "concept": pattern,
+                    "variant": fold_variant(m.variant),
+                    "excluded": False,
+                    "exclude_reason": None,
+                    "start_char": m.start_char,
+                    "end_char": m.end_char,
+                    "path": d["path"],
+                }
+            )
+    return _sorted(out, sort, limit)
 
 
 def attested_variants(store: Store, lexicon) -> list[dict[str, Any]]:

@@ -155,8 +155,17 @@ def lexicon_show(
     )
 )
 def kwic(
-    concept: str = ConceptArg,
+    concept: str | None = typer.Argument(
+        None, metavar="CONCEPT", help="Concept id, e.g. co-production (or give --term instead)."
+    ),
     lexicon: str | None = LexiconOpt,
+    term: str | None = typer.Option(
+        None,
+        "--term",
+        metavar="PATTERN",
+        help="Any word or phrase instead of a concept, in the lexicon's term language: co-produc*, "
+        "'lemma:budget', '(carer|family) support', 'case:Big Society'. Matched on the index; nothing is stored.",
+    ),
     window: int = typer.Option(10, "--window", "-w", min=0, help="Words of context on each side."),
     where: List[str] | None = WhereOpt,
     year_from: int | None = FromOpt,
@@ -179,7 +188,9 @@ def kwic(
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """Keyword-in-context rows for every mention of CONCEPT."""
+    """Keyword-in-context rows for every mention of CONCEPT, or of any word or phrase (--term)."""
+    if term is not None or concept is None:
+        return _kwic_term(concept, term, window, where, year_from, year_to, sort, limit, fmt, output, db, locals())
     from ..annotate import ensure_mentions
     from ..kwic import KWIC_COLUMNS
     from ..kwic import kwic as run_kwic
@@ -219,3 +230,33 @@ def kwic(
                 pick=columns,
             )
         note(f"{n} mention(s) of {concept}")
+
+
+def _kwic_term(concept, term, window, where, year_from, year_to, sort, limit, fmt, output, db, given) -> None:
+    """``kwic --term PATTERN``: one ad hoc term matched on the index (see discourse.kwic.kwic_term)."""
+    from ..kwic import KWIC_COLUMNS, kwic_term
+    from ..store import Store
+
+    with handle_errors():
+        if (concept is None) == (term is None):
+            raise typer.BadParameter("give a CONCEPT or --term PATTERN, not both", param_hint="CONCEPT")
+        check_format(fmt)
+        columns = given.get("columns")
+        with Store.open(db_path(db), create=False) as store:
+            from ..store.query import check_where
+
+            for msg in check_where(store, where):
+                note(f"Note: {msg}")
+            rows = kwic_term(
+                store, term, window=window, where=where, year_from=year_from, year_to=year_to, sort=sort, limit=limit
+            )
+            n = emit(
+                KWIC_COLUMNS,
+                rows,
+                fmt,
+                output,
+                title=f"kwic --term {term}",
+                table_columns=["year", "source_type", "page", "left", "match", "right"],
+                **({"pick": columns} if columns else {}),
+            )
+        note(f"{n} match(es) of {term}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import List
+
 import typer
 
 from . import app
-from ._common import DbOpt, db_path, handle_errors, note
+from ._common import DbOpt, FormatOpt, OutputOpt, WhereOpt, check_format, db_path, emit, handle_errors, note
 
 try:
     from ._common import examples
@@ -36,3 +38,131 @@ def index_cmd(
         run = rebuild_index if rebuild else ensure_index
         n = run(store, None)
         note(f"{n} document(s) indexed; postings current")
+
+
+def _selection(by: str | None, period: str, where, year_from, year_to):
+    from ..search import Selection
+
+    return Selection(
+        by=tuple(b.strip() for b in by.split(",") if b.strip()) if by else (),
+        period=period,
+        where=tuple(where or ()),
+        year_from=year_from,
+        year_to=year_to,
+    )
+
+
+ByOpt = typer.Option(None, "--by", metavar="KEY,KEY", help="Group by these metadata keys, e.g. source_type.")
+PeriodOpt = typer.Option("all", "--period", help="all, year, N-year (e.g. 5-year) or Y1-Y2,Y3-Y4.")
+LemmaOpt = typer.Option(False, "--lemma", help="Count lookup lemmas instead of lower-cased forms.")
+LimitOpt = typer.Option(None, "--limit", min=1, metavar="N", help="At most N rows per group.")
+
+
+@app.command(
+    "words",
+    epilog=examples(
+        "discourse words --by source_type --min-count 20 --limit 50",
+        "discourse words --lemma --period 5-year -f csv -o words.csv",
+    ),
+)
+def words_cmd(
+    by: str | None = ByOpt,
+    period: str = PeriodOpt,
+    lemma: bool = LemmaOpt,
+    min_count: int = typer.Option(1, "--min-count", min=1, metavar="N", help="Leave out words seen fewer times."),
+    limit: int | None = LimitOpt,
+    where: List[str] | None = WhereOpt,
+    year_from: int | None = typer.Option(None, "--from", metavar="YEAR", help="First year."),
+    year_to: int | None = typer.Option(None, "--to", metavar="YEAR", help="Last year."),
+    fmt: str | None = FormatOpt,
+    output: str = OutputOpt,
+    db: str | None = DbOpt,
+):
+    """A frequency list of every word (count, documents, per 10k words), per group and period.
+
+    Words are tokens that are neither punctuation nor whitespace, lower-cased
+    (or lemmatised with --lemma), read from the index.
+    """
+    _freq(1, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, db)
+
+
+@app.command(
+    "ngrams",
+    epilog=examples("discourse ngrams 2 --by source_type --min-count 5 --limit 30", "discourse ngrams 3 --lemma"),
+)
+def ngrams_cmd(
+    n: int = typer.Argument(..., metavar="N", min=1, help="Words per n-gram (2 = bigrams)."),
+    by: str | None = ByOpt,
+    period: str = PeriodOpt,
+    lemma: bool = LemmaOpt,
+    min_count: int = typer.Option(2, "--min-count", min=1, metavar="N", help="Leave out n-grams seen fewer times."),
+    limit: int | None = LimitOpt,
+    where: List[str] | None = WhereOpt,
+    year_from: int | None = typer.Option(None, "--from", metavar="YEAR", help="First year."),
+    year_to: int | None = typer.Option(None, "--to", metavar="YEAR", help="Last year."),
+    fmt: str | None = FormatOpt,
+    output: str = OutputOpt,
+    db: str | None = DbOpt,
+):
+    """N-grams: runs of N consecutive words within a sentence, counted per group and period."""
+    _freq(n, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, db)
+
+
+def _freq(n, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, db) -> None:
+    from ..search import frequency_list
+    from ..store import Store
+
+    with handle_errors():
+        check_format(fmt)
+        sel = _selection(by, period, where, year_from, year_to)
+        with Store.open(db_path(db), create=False) as store:
+            rows = list(frequency_list(store, sel, n=n, lemma=lemma, min_count=min_count, limit=limit))
+            cols = [*sel.by, "period", "word" if n == 1 else "ngram", "count", "docs", "per_10k"]
+            k = emit(cols, rows, fmt, output, title="words" if n == 1 else f"{n}-grams")
+        note(f"{k} row(s)")
+
+
+@app.command(
+    "keywords",
+    epilog=examples(
+        "discourse keywords --by source_type --reference government --limit 40",
+        "discourse keywords --by party --reference Lab --lemma --min-count 10 -f csv",
+    ),
+)
+def keywords_cmd(
+    by: str = typer.Option(..., "--by", metavar="KEY", help="The metadata key whose values are compared."),
+    reference: str = typer.Option(..., "--reference", metavar="VALUE", help="The value every other is compared to."),
+    lemma: bool = LemmaOpt,
+    min_count: int = typer.Option(
+        5, "--min-count", min=1, metavar="N", help="Leave out words seen fewer times in both together."
+    ),
+    limit: int | None = LimitOpt,
+    where: List[str] | None = WhereOpt,
+    year_from: int | None = typer.Option(None, "--from", metavar="YEAR", help="First year."),
+    year_to: int | None = typer.Option(None, "--to", metavar="YEAR", help="Last year."),
+    fmt: str | None = FormatOpt,
+    output: str = OutputOpt,
+    db: str | None = DbOpt,
+):
+    """Keyness of every word: each group against a reference (log-likelihood, log ratio, p, BH q).
+
+    Like AntConc's keyword list or quanteda's textstat_keyness: the words one
+    kind of source over-uses relative to another, lexicon or not.
+    """
+    from ..search import KEYWORD_COLUMNS, keywords
+    from ..store import Store
+
+    with handle_errors():
+        check_format(fmt)
+        sel = _selection(by, "all", where, year_from, year_to)
+        with Store.open(db_path(db), create=False) as store:
+            rows = list(keywords(store, sel, reference, lemma=lemma, min_count=min_count, limit=limit))
+            k = emit(
+                KEYWORD_COLUMNS,
+                rows,
+                fmt,
+                output,
+                title=f"keywords vs {reference}",
+                table_columns=["group", "word", "count", "ref_count", "log_ratio", "g2", "q", "direction"],
+            )
+        note(f"{k} row(s); log ratio = log2 of the relative-frequency ratio; q: Benjamini-Hochberg over each group")
