@@ -12,6 +12,7 @@ import io
 import pytest
 
 from discourse.measures.collocation import direction, is_collocate
+from discourse.report.context import speaker_label
 
 from .conftest import run_cli
 
@@ -20,6 +21,8 @@ TRANSCRIPT = (
     "J. Smith: Co-production needs co-design, trust and time.\n"
     "• Co-production • trust • see https://www.iriss.org.uk/resources 2019\n"
     "• Co-production • trust • see https://www.iriss.org.uk/resources 2019\n"
+    "SJ Co-production is about the NHS listening.\n"
+    "SJ Yes, co-production and the NHS.\n"
 )
 OTHER = "Services were commissioned by the council and reviewed every year by the board. " * 6
 
@@ -45,8 +48,8 @@ def test_surface_forms_compounds_whole_and_noise_dropped(db):
     got, err = _collocates(db)
     assert "co-design" in got and "co" not in got and "design" not in got
     assert got["co-design"]["observed"] == "2"  # one compound, counted once per window
-    assert "smith" in got and "trust" in got
-    dropped = {"j", "•", "https", "www", "2019", "with", "and", "https://www.iriss.org.uk/resources"}
+    assert "smith" in got and "trust" in got and "nhs" in got  # an acronym in speech is kept
+    dropped = {"j", "sj", "•", "https", "www", "2019", "with", "and", "https://www.iriss.org.uk/resources"}
     assert not dropped & set(got), dropped & set(got)
     assert {r["collocate_form"] for r in got.values()} == {"surface"}
     for r in got.values():
@@ -94,3 +97,13 @@ def test_direction():
     assert direction(5, 2.5) == "attraction"
     assert direction(1, 2.5) == "repulsion"
     assert direction(2, 2) == "repulsion"
+
+
+def test_speaker_labels():
+    text = "SJ - Sam Jordan\nSJ I work for SCDC.\n  KD: yes, the NHS\nThe UK and the NHS"
+    at = {w: text.index(w) for w in ("SJ I", "SCDC", "KD", "NHS", "UK")}
+    assert speaker_label(text, at["SJ I"], at["SJ I"] + 2)  # opens a line
+    assert speaker_label(text, at["KD"], at["KD"] + 2)  # before a colon
+    assert not speaker_label(text, at["SCDC"], at["SCDC"] + 4)  # mid-line acronym
+    assert not speaker_label(text, at["NHS"], at["NHS"] + 3)
+    assert not speaker_label(text, at["UK"], at["UK"] + 2)

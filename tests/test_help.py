@@ -97,7 +97,7 @@ def _emitted_columns():
 
     by = registry.BY
     lists = {
-        **{t: ReportOptions(by=(by,)).columns(t) for t in TABLES},
+        **{t: ReportOptions(by=(by,), adjust=True).columns(t) for t in TABLES},
         "docs": DOCS_DEFAULT,
         "show": SHOW_COLUMNS,
         "stats": STATS_COLUMNS,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .options import TABLE_COLUMNS, TABLES
+from .options import ADJUST_COLUMNS, TABLE_COLUMNS, TABLES
 
 BY = "<by>"
 COLUMN_INFO_COLUMNS = ["table", "column", "type", "description"]
@@ -19,6 +19,7 @@ _REPORT_HEAD = ["concept", BY, "period"]
 
 OUTPUTS: dict[str, list[str]] = {
     **{t: [*(_REPORT_HEAD if t != "trend" else _REPORT_HEAD[:2]), *TABLE_COLUMNS[t]] for t in TABLES},
+    "prominence": [*_REPORT_HEAD, *TABLE_COLUMNS["prominence"], *ADJUST_COLUMNS],  # the last ones with --adjust
     "docs": [
         "doc_id",
         "path",

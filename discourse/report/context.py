@@ -152,6 +152,16 @@ def load_stopwords(spec: str) -> frozenset[str]:
     return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().lower()))
 
 
+def speaker_label(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a transcript's speaker label: 1-3 capitals ("SJ", "KD") that open a
+    line ("SJ I work for ...") or come before a colon ("JB: ..."), not a word of what was said."""
+    word = text[start:end]
+    if not (word.isalpha() and word.isupper() and len(word) <= 3):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() or text[end : end + 1] == ":"
+
+
 class CollocateUnits:
     """Each document's collocate candidates by word position: hyphenated compounds whole, filtered.
 
@@ -160,7 +170,7 @@ class CollocateUnits:
     compound, counted once per window. The unit is the lower-cased text as
     written (hyphens folded to ``-``) or, with ``lemma``, the words' lemmas
     joined by ``-``; a unit :func:`~discourse.measures.collocation.is_collocate`
-    rejects is None.
+    rejects, or a :func:`speaker_label`, is None.
     """
 
     def __init__(self, tokens: TokenAccess, *, lemma: bool, stopwords: frozenset[str]):
@@ -183,7 +193,8 @@ class CollocateUnits:
                     unit = "-".join(dw.lemmas[i : j + 1])
                 else:
                     unit = text[dw.starts[i] : dw.ends[j]].lower().translate(DASHES_TO_MINUS)
-                keep = unit if is_collocate(unit, self.stopwords) else None
+                label = j == i and speaker_label(text, dw.starts[i], dw.ends[i])
+                keep = unit if is_collocate(unit, self.stopwords) and not label else None
                 units.extend([keep] * (j + 1 - i))
                 group.extend([g] * (j + 1 - i))
                 i, g = j + 1, g + 1
