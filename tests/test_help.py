@@ -140,3 +140,10 @@ def test_shell_completion():
     assert "report" in _complete("discourse rep", 1)
     assert set(_complete("discourse report --format ", 3)) == {"table", "csv", "tsv", "json", "jsonl"}
     assert "collocates" in _complete("discourse report co", 2)
+
+
+@pytest.mark.parametrize("name", ["docs", "show", "kwic", "report", "senses", "frames", "sample"])
+def test_commands_that_list_documents_or_mentions_take_where(name):
+    text = " ".join(_help((name,)).split())  # unwrapped
+    assert "--where KEY=VALUE" in text
+    assert "the same key is OR-ed" in text and "different keys are AND-ed" in text
