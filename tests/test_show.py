@@ -156,3 +156,34 @@ def test_columns_command_describes_a_table(db):
     assert r.exit_code == 0, r.output
     rows = {x["column"]: x for x in csv.DictReader(io.StringIO(r.stdout))}
     assert "attraction" in rows["direction"]["description"] and rows["mi"]["type"] == "log2"
+
+
+def test_show_text_at_a_terminal_is_highlighted_through_the_pager(db):
+    """stdout a pseudo-terminal: Rich styles (no [[ ]] marks), through $PAGER (here cat)."""
+    import os
+    import pty
+    import subprocess
+
+    from .conftest import BIN
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "PAGER": "cat", "MANPAGER": "cat", "TERM": "xterm", "COLUMNS": "120"}
+    p = subprocess.Popen(
+        [str(BIN), "show", "a1b2c3", "--text", "--db", str(db)], stdout=slave, stderr=subprocess.PIPE, env=env
+    )
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    p.wait(timeout=60)
+    os.close(master)
+    text = out.decode("utf-8", "replace")
+    assert p.returncode == 0
+    assert "[[" not in text and "\x1b[" in text  # styled, not marked
+    assert "Co-production" in text and "[if funded]" in text and "[the full report](https://example.org/r)" in text
