@@ -15,7 +15,7 @@ $(BIN)/python:
 # BERTopic's light install: --no-deps skips sentence-transformers (and so a
 # multi-GB CUDA torch); its light dependencies come in through the [topics] extra.
 $(STAMP): pyproject.toml Makefile | $(BIN)/python
-	$(BIN)/pip install -q -e '.[topics,test]'
+	$(BIN)/pip install -q -e '.[topics,test,dask]'
 	$(BIN)/pip install -q --no-deps 'bertopic>=0.16,<0.18'
 	touch $(STAMP)
 

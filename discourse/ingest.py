@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from . import __version__
 from .errors import ExtractError, NoTextError
@@ -31,6 +31,9 @@ from .sources import SKIP_REASONS, abs_path, merge_metadata, resolve_metadata
 from .store import Store, now_iso
 from .store.lock import ingest_lock
 from .types import Extracted, Normalised, Prepared, Source, WorkFailure, WorkResult
+
+if TYPE_CHECKING:
+    from .dask_pool import DaskSupervisor
 
 T = TypeVar("T")
 
@@ -262,6 +265,7 @@ class Ingester:
         unit: str = "speech",
         members: str | None = None,
         limits: Limits | None = None,
+        scheduler: str | None = None,
     ):
         from .extract.parl import ParlReader
 
@@ -271,6 +275,8 @@ class Ingester:
         self.text_column = text_column
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.limits = limits or Limits()
+        self.scheduler = scheduler  # None: the local process pool; 'local:N' or 'tcp://...': Dask
+        self.workers = self.jobs  # the number of workers that share a big PDF's chunks
         self.on_event = on_event or (lambda kind, payload: None)
         self.result = IngestResult()
 
@@ -337,7 +343,8 @@ class Ingester:
                 continue
             if self._unchanged(src, sha):
                 continue
-            tasks.append(_Task(src, sha, size, "pdf" if suffix == ".pdf" and self.jobs > 1 else "file"))
+            split = suffix == ".pdf" and (self.jobs > 1 or self.scheduler is not None)
+            tasks.append(_Task(src, sha, size, "pdf" if split else "file"))
         return tasks
 
     def _plan_table(self, src: Source, sha: str, size: int, text_column: str) -> list[_Task]:
@@ -414,7 +421,7 @@ class Ingester:
         hang the parent), then it is extracted in chunks spread over the workers."""
         order = sorted(tasks, key=lambda t: (t.kind != "pdf", t.source.key))  # big PDFs first
         steps: dict[int, tuple[_Task, str, int | None]] = {}  # ticket -> (task, step, chunk number)
-        with Supervisor(self.jobs, self.limits, _init_worker, (os.getpid(),)) as pool:
+        with self._pool() as pool:
 
             def send(t: _Task, step: str, chunk: int | None, fn: Callable, *args: Any) -> None:
                 steps[pool.submit(fn, *args)] = (t, step, chunk)
@@ -430,7 +437,7 @@ class Ingester:
                 t, step, chunk = steps.pop(ticket)
                 res = self._failure(res) if isinstance(res, (Lost, WorkFailure)) else res
                 if step == "count" and isinstance(res, int) and res > PDF_SPLIT_MIN_PAGES:
-                    size = max(PDF_CHUNK, -(-res // (self.jobs * PDF_CHUNKS_PER_WORKER)))
+                    size = max(PDF_CHUNK, -(-res // (self.workers * PDF_CHUNKS_PER_WORKER)))
                     t.page_ranges = [list(range(i, min(i + size, res))) for i in range(0, res, size)]
                     for i, pages in enumerate(t.page_ranges):
                         send(t, "chunk", i, _work_pdf_chunk, t.source.path, pages)
@@ -442,6 +449,16 @@ class Ingester:
                         send(t, "doc", None, _work_pdf_finish, merged)
                 else:  # a document, or a failure to count a PDF's pages
                     self._commit(t, res)
+
+    def _pool(self) -> Supervisor | DaskSupervisor:
+        """The local supervised pool, or a Dask cluster when a scheduler is named (``--scheduler``)."""
+        if self.scheduler is None:
+            return Supervisor(self.jobs, self.limits, _init_worker, (os.getpid(),))
+        from .dask_pool import DaskSupervisor
+
+        pool = DaskSupervisor(self.scheduler, self.limits)
+        self.workers = pool._slots()
+        return pool
 
     def _failure(self, res: Lost | WorkFailure) -> WorkFailure:
         """A lost task (timed out, worker died) as a failed file; out of memory names the limit."""
@@ -611,6 +628,7 @@ def ingest(
     unit: str = "speech",
     members: str | None = None,
     limits: Limits | None = None,
+    scheduler: str | None = None,
 ) -> IngestResult:
     """Ingest files, folders or ``-`` (paths on ``stdin_lines``) into ``store``.
 
@@ -631,6 +649,7 @@ def ingest(
         unit=unit,
         members=members,
         limits=limits,
+        scheduler=scheduler,
     )
     # One ingest at a time per store: a second one waits here (see discourse.store.lock).
     with ingest_lock(store.path, on_wait=ing._warn):

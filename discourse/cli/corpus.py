@@ -8,6 +8,7 @@ from typing import List
 
 import typer
 
+from ..pool import FILE_TIMEOUT_S, MAX_FILE_MB, WORKER_MEMORY_MB
 from . import app
 from ._common import (
     EXIT_PARTIAL,
@@ -75,13 +76,31 @@ def ingest(
         metavar="JSON",
         help="ParlParse members file (people.json) giving each speaker's party by date.",
     ),
+    file_timeout: float = typer.Option(
+        FILE_TIMEOUT_S, "--file-timeout", min=0, metavar="SECONDS", help="Fail a file after this long (0: no limit)."
+    ),
+    max_file_mb: float = typer.Option(
+        MAX_FILE_MB, "--max-file-mb", min=0, metavar="MB", help="Fail, unread, a file bigger than this (0: no limit)."
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        metavar="WHERE",
+        help="Run the work on Dask: 'local:N' (a local cluster of N workers) or 'tcp://HOST:PORT'. "
+        "Default: $DISCOURSE_SCHEDULER, else this machine's process pool.",
+    ),
+    worker_memory_mb: int = typer.Option(
+        WORKER_MEMORY_MB, "--worker-memory-mb", min=0, metavar="MB", help="Memory cap of each worker (0: no cap)."
+    ),
     db: str | None = DbOpt,
 ):
     """Read documents into the corpus store.
 
     Extract, normalise and tokenise each input; the ledger records what happened to it.
     """
+    from ..dask_pool import scheduler_from
     from ..ingest import ingest as run_ingest
+    from ..pool import Limits
     from ..store import Store
 
     with handle_errors():
@@ -102,6 +121,8 @@ def ingest(
                 on_event=progress.event,
                 unit=unit,
                 members=members,
+                limits=Limits(file_timeout or None, max_file_mb or None, worker_memory_mb or None),
+                scheduler=scheduler_from(scheduler),
             )
         secs = time.perf_counter() - t0
         counts = result.counts()
