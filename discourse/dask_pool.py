@@ -58,6 +58,11 @@ def _client(scheduler: str, limits: Limits):
     except ImportError:
         raise UsageError(f"--scheduler {scheduler}: Dask is not installed (pip install 'discourse[dask]')") from None
     if scheduler.startswith("local:"):
+        import dask
+
+        # A call whose worker dies is a failed file at once, as in the local pool: not retried on
+        # other workers (Dask's default, 3 tries, lets one hostile file kill several workers).
+        dask.config.set({"distributed.scheduler.allowed-failures": 0})
         n = int(scheduler.partition(":")[2])
         memory = f"{limits.worker_memory_mb}MiB" if limits.worker_memory_mb else None
         cluster = LocalCluster(

@@ -55,3 +55,30 @@ def test_local_cluster_ingest_is_byte_identical_to_the_process_pool(tmp_path):
 def test_a_bad_scheduler_is_a_usage_error(tmp_path):
     p = run_cli("ingest", DEMO, "--scheduler", "local:0", db=tmp_path / "s.db")
     assert p.returncode == 2 and "'local:N' takes a number of workers" in p.stderr
+
+
+def _sleep(s: float) -> str:
+    import time
+
+    time.sleep(s)
+    return f"slept {s}"
+
+
+def _die() -> str:
+    import os
+
+    os._exit(3)
+
+
+@pytest.mark.slow
+def test_on_dask_an_overdue_call_and_a_dying_worker_cost_one_call_each():
+    from discourse.dask_pool import DaskSupervisor
+    from discourse.pool import Limits, Lost
+
+    with DaskSupervisor("local:2", Limits(file_timeout=3)) as pool:
+        slow, dead = pool.submit(_sleep, 60), pool.submit(_die)
+        quick = [pool.submit(_sleep, 0.01) for _ in range(4)]
+        results = dict(pool.results())
+    assert isinstance(results[slow], Lost) and results[slow].kind == "timeout"
+    assert isinstance(results[dead], Lost) and results[dead].kind == "died"
+    assert all(results[q] == "slept 0.01" for q in quick)
