@@ -180,10 +180,11 @@ def _ledger_events(store: Store) -> Finding:
 
 def _labels(store: Store) -> Finding:
     n = q.labels_without_mention(store)
+    total = q.count_rows(store, "labels")
     return _count(
         "labels",
         n,
         f"{n} labels whose mention no longer exists (kept on purpose: they join it again if it comes back)",
-        f"each of the {q.count_rows(store, 'labels')} labels joins a mention",
+        f"each of the {total} labels joins a mention" if total else "no labels stored",
         status=WARN,
     )
