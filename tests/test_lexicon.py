@@ -76,6 +76,8 @@ def test_content_hash_ignores_comments_and_layout(tmp_path):
 def test_default_hash_is_stable_when_copied(tmp_path):
     dst = tmp_path / "copy.yaml"
     shutil.copy(DEFAULT_LEXICON, dst)
+    if (DEFAULT_LEXICON.parent / "filters").is_dir():  # filter paths are relative to the lexicon file
+        shutil.copytree(DEFAULT_LEXICON.parent / "filters", dst.parent / "filters", dirs_exist_ok=True)
     assert load_lexicon(dst).content_hash == load_lexicon().content_hash
 
 

@@ -349,6 +349,8 @@ def test_labels_survive_a_lexicon_edit_and_rematch(tmp_path):
 
     edited = tmp_path / "edited.yaml"  # an unrelated concept changes: a new lexicon hash, so a re-match
     shutil.copy(DEFAULT_LEXICON, edited)
+    if (DEFAULT_LEXICON.parent / "filters").is_dir():  # filter paths are relative to the lexicon file
+        shutil.copytree(DEFAULT_LEXICON.parent / "filters", edited.parent / "filters", dirs_exist_ok=True)
     text = edited.read_text()
     edited.write_text(
         text.replace("      - lemma: equal partner\n", "      - lemma: equal partner\n      - joint working\n")
