@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -164,3 +165,40 @@ def _stderr_bar(label: str) -> Progress:
         )
 
     return show
+
+
+def load_lexicon_cached(path: str | None, db: str | None) -> Any:
+    """``load_lexicon(path)``, with the tokenisations of its terms and pattern words cached in the store.
+
+    The cache (``compiled_lexicons``) is keyed by the SHA-256 of the lexicon
+    file and the tokeniser's fingerprint, and holds JSON (text -> words); with
+    it a warm run compiles the lexicon without importing spaCy. Without a
+    store (or a readable lexicon file) this is plain ``load_lexicon``.
+    """
+    import hashlib
+    import os
+    from pathlib import Path
+
+    from .lexicon import DEFAULT_LEXICON, load_lexicon
+    from .lexicon import terms as T
+    from .nlp import NLP_VERSION
+    from .store import now_iso
+
+    try:
+        raw = Path(path or DEFAULT_LEXICON).read_bytes()
+    except OSError:
+        return load_lexicon(path)
+    key = hashlib.sha256(raw + b"\0" + NLP_VERSION.encode()).hexdigest()
+    if not db or not os.path.exists(db):
+        return load_lexicon(path)
+    with Store.open(db, create=False) as store:
+        cached = store.index.compiled_lexicon(key)
+        if isinstance(cached, dict):
+            for text, words in cached.get("splits", {}).items():
+                T.SPLITS.setdefault(text, tuple(words))
+        lex = load_lexicon(path)
+        if cached is None:
+            splits = {t: list(w) for t, w in T.SPLITS.items()}
+            with store.transaction():
+                store.index.put_compiled_lexicon(key, {"splits": splits, "nlp": NLP_VERSION}, now_iso())
+    return lex

@@ -143,3 +143,15 @@ def _imported(*args):
 def test_help_does_not_import_spacy():
     assert BIN.exists()
     assert _imported("--help") == "[]"
+
+
+def test_warm_prominence_does_not_import_spacy(tmp_path, store_path):
+    """The second `report prominence` reads cached mentions and the cached term tokenisations:
+    no spaCy, scipy, scikit-learn or BERTopic."""
+    db = tmp_path / "warm.db"
+    with Store.open(store_path) as store:
+        store.conn.execute(f"VACUUM INTO '{db}'")
+    # a fixed lexicon file (the shipped one may be edited while the tests run)
+    args = ("report", "prominence", "-f", "csv", "--lexicon", FIX / "lexicons" / "minimal.yaml", "--db", db)
+    _imported(*args)  # cold: matches and caches the lexicon's tokenisations
+    assert _imported(*args) == "[]"

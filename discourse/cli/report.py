@@ -107,7 +107,7 @@ def report(
 
     TABLE is prominence, counts, keyness, collocates, trend or ambiguity.
     """
-    from ..lexicon import load_lexicon
+    from ..index import load_lexicon_cached
     from ..report.tables import ReportOptions, build_report, check_by
     from ..report.write import check_output, write_all
     from ..store import Store
@@ -118,7 +118,7 @@ def report(
             raise typer.BadParameter("--all writes files: give a directory with -o DIR", param_hint="--all")
         if output != "-":
             check_output(output, directory=all_tables)  # before any work
-        lex = load_lexicon(lexicon)
+        lex = load_lexicon_cached(lexicon, db_path(db))  # term tokenisations cached in the store
         with Store.open(db_path(db), create=False) as store:
             opts = ReportOptions(
                 by=check_by(store, by.split(",")),

@@ -62,9 +62,21 @@ def inflections(word: str) -> frozenset[str]:
     return frozenset({lw, lemma} | _inflections().get(lemma, frozenset()))
 
 
+# Tokenisations already made (text -> words): filled by split_words, and from a store's cache of
+# compiled lexicons (discourse.index.load_lexicon_cached), so a warm run never imports spaCy.
+SPLITS: dict[str, tuple[str, ...]] = {}
+
+
 def split_words(text: str) -> list[str]:
     """Split a phrase the way ingest tokenises, dropping joiners, whitespace
     and (other) punctuation tokens. Returns the words as written."""
+    got = SPLITS.get(text)
+    if got is None:
+        got = SPLITS[text] = tuple(_split_words(text))
+    return list(got)
+
+
+def _split_words(text: str) -> list[str]:
     out = []
     for tok in _tokenizer()(text):
         t = tok.text
