@@ -8,14 +8,20 @@ from typing import List
 import typer
 
 from . import app
-from ._common import handle_errors, note
+from ._common import examples, handle_errors, note
 from .concepts import LexiconOpt
 
 filter_app = typer.Typer(help="Train sense filters from labelled mentions.", no_args_is_help=True)
 app.add_typer(filter_app, name="filter")
 
 
-@filter_app.command("train")
+@filter_app.command(
+    "train",
+    epilog=examples(
+        "discourse filter train partnership -o lexicons/filters/partnership.json",
+        "discourse filter train empowerment --stores /path/to/stores -o lexicons/filters/empowerment.json",
+    ),
+)
 def filter_train(
     concept: str = typer.Argument(..., metavar="CONCEPT", help="Concept id, e.g. partnership."),
     labels: List[str] | None = typer.Option(
@@ -36,12 +42,13 @@ def filter_train(
     c: float = typer.Option(
         1.0, "--C", min=0.0001, help="Inverse L2 regularisation strength of the logistic regression."
     ),
-    seed: int = typer.Option(0, "--seed", help="Seed of the cross-validation folds."),
+    seed: int = typer.Option(0, "--seed", metavar="N", help="Seed of the cross-validation folds."),
     output: str = typer.Option(..., "--output", "-o", metavar="JSON", help="Where to write the filter (JSON)."),
 ):
-    """Fit TF-IDF + logistic regression on labelled contexts; report grouped CV precision and recall.
+    """Train a sense filter from labelled mentions.
 
-    yes = 1, no = 0, unsure dropped; rows the rules exclude are dropped. Cross-validation is nested and
+    TF-IDF of the mention's window plus logistic regression, with cross-validated precision and recall
+    (Wilson intervals) of the mentions it keeps. yes = 1, no = 0, unsure dropped; rows the rules exclude are dropped. Cross-validation is nested and
     grouped by document (one document's mentions never sit in both train and test). The threshold keeps
     recall >= 0.90 with the highest precision it can. The filter is saved as JSON, never pickle; turn it on
     with `filter: filters/CONCEPT.json` in the concept's lexicon block.
