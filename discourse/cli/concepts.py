@@ -188,7 +188,10 @@ def kwic(
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """Keyword-in-context rows for every mention of CONCEPT, or of any word or phrase (--term)."""
+    """Keyword-in-context rows for a CONCEPT or a --term.
+
+    One row per mention of CONCEPT, or per match of any word or phrase given as --term PATTERN.
+    """
     if term is not None or concept is None:
         return _kwic_term(concept, term, window, where, year_from, year_to, sort, limit, fmt, output, db, locals())
     from ..annotate import ensure_mentions
