@@ -32,49 +32,117 @@ def mention_key(lexicon, model: str | None = None) -> str:
 
 
 def ensure_mentions(
-    store: Store, lexicon, *, model: str | None = None, on_progress: Callable[[int, int], None] | None = None
+    store: Store,
+    lexicon,
+    *,
+    model: str | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    scheduler: str | None = None,
 ) -> str:
-    """Match every document not yet matched with ``lexicon``; return the mention key."""
+    """Match every document not yet matched with ``lexicon``; return the mention key.
+
+    With a Dask ``scheduler`` (``local:N``, ``tcp://...``; default ``$DISCOURSE_SCHEDULER``) the
+    batches are matched by Dask workers, each reading the store's index from the shared filesystem
+    (:func:`match_remote`); this process writes every batch, as it does locally.
+    """
+    from .dask_pool import scheduler_from
+
     key = mention_key(lexicon, model)
     todo = store.unmatched_documents(key)
     _register(store, lexicon, key, model)
     if not todo:
         return key
-    from .index import IndexReader
-    from .filters import apply_filters
-    from .match import Matcher
-
-    nlp = None
-    if model:
-        from .nlp import make_nlp
-
-        nlp = make_nlp(model)
-    matcher = Matcher(lexicon)
-    reader = IndexReader(store)
-    # Documents where no term can start (from the postings) have no mentions: not even loaded.
-    starts_ids = [i for i, s in enumerate(reader.strings) if s and matcher.can_start(s)]
-    maybe = reader.docs_with(starts_ids) if not model else set(todo)
+    scheduler = scheduler_from(scheduler)
+    state = _MatchState.build(store, lexicon, model)
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
     done = 0
-    for i in range(0, len(todo), BATCH):
-        batch = todo[i : i + BATCH]
-        rows: list[MentionRow] = []
-        runs: list[tuple[str, int]] = []
-        for doc_id in batch:
-            if doc_id not in maybe:
-                runs.append((doc_id, 0))
-                continue
-            text, starts = store.text(doc_id)
-            found = matcher(_model_doc(nlp, text) if nlp is not None else reader.doc(doc_id, text))
-            found = apply_filters(lexicon, text, found)  # trained sense filters (lexicon 'filter:')
-            rows.extend(mention_row(doc_id, m, starts) for m in found)
-            runs.append((doc_id, len(found)))
+
+    def write(rows: list[MentionRow], runs: list[tuple[str, int]]) -> None:
+        nonlocal done
         with store.transaction():
             store.insert_mentions(key, rows)
             store.record_mention_runs(key, runs)
-        done += len(batch)
+        done += len(runs)
         if on_progress:
             on_progress(done, len(todo))
+
+    if scheduler is None:
+        for batch in batches:
+            write(*state.match(batch))
+        return key
+    from .dask_pool import DaskSupervisor
+    from .errors import DiscourseError
+    from .pool import Limits, Lost
+
+    with DaskSupervisor(scheduler, Limits(file_timeout=None)) as pool:
+        for batch in batches:
+            # documents where no term can start have no mentions: recorded here, not sent
+            write([], [(d, 0) for d in batch if not state.may_match(d)])
+            send = [d for d in batch if state.may_match(d)]
+            if send:
+                pool.submit(match_remote, store.path, lexicon, model, send)
+        for _ticket, res in pool.results():
+            if isinstance(res, Lost):
+                raise DiscourseError(f"matching on {scheduler} failed: {res.reason}; run again to resume")
+            write(*res)
     return key
+
+
+class _MatchState:
+    """What matching a batch needs: the compiled lexicon, the index reader, the optional model, and
+    the documents where some term can start (from the postings; the rest have no mentions)."""
+
+    def __init__(self, store: Store, lexicon, model: str | None) -> None:
+        from .index import IndexReader
+        from .match import Matcher
+
+        self.store, self.lexicon = store, lexicon
+        self.nlp = None
+        if model:
+            from .nlp import make_nlp
+
+            self.nlp = make_nlp(model)
+        self.matcher = Matcher(lexicon)
+        self.reader = IndexReader(store)
+        starts_ids = [i for i, s in enumerate(self.reader.strings) if s and self.matcher.can_start(s)]
+        self.maybe = self.reader.docs_with(starts_ids) if not model else None
+
+    @classmethod
+    def build(cls, store: Store, lexicon, model: str | None) -> _MatchState:
+        return cls(store, lexicon, model)
+
+    def may_match(self, doc_id: str) -> bool:
+        return self.maybe is None or doc_id in self.maybe
+
+    def match(self, batch: list[str]) -> tuple[list[MentionRow], list[tuple[str, int]]]:
+        from .filters import apply_filters
+
+        rows: list[MentionRow] = []
+        runs: list[tuple[str, int]] = []
+        for doc_id in batch:
+            if not self.may_match(doc_id):
+                runs.append((doc_id, 0))
+                continue
+            text, starts = self.store.text(doc_id)
+            doc = _model_doc(self.nlp, text) if self.nlp is not None else self.reader.doc(doc_id, text)
+            found = apply_filters(self.lexicon, text, self.matcher(doc))  # trained sense filters ('filter:')
+            rows.extend(mention_row(doc_id, m, starts) for m in found)
+            runs.append((doc_id, len(found)))
+        return rows, runs
+
+
+_REMOTE: dict[tuple, _MatchState] = {}
+
+
+def match_remote(db_path: str, lexicon, model: str | None, batch: list[str]):
+    """Match ``batch`` on a Dask worker: the store is opened from the shared filesystem (read only in
+    effect: nothing is written), the lexicon compiled once per worker process and lexicon."""
+    k = (db_path, lexicon.content_hash, model)
+    state = _REMOTE.get(k)
+    if state is None:
+        _REMOTE.clear()
+        state = _REMOTE[k] = _MatchState(Store.open(db_path, create=False), lexicon, model)
+    return state.match(batch)
 
 
 def _model_doc(nlp, text: str):

@@ -22,11 +22,11 @@ def _table(out: str) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in VOLATILE} for row in csv.DictReader(io.StringIO(out))]
 
 
-def _snapshot(db, tmp_path, name):
+def _snapshot(db, tmp_path, name, env=None):
     docs = run_cli("docs", "--columns", "all", db=db, check=0).stdout
     ledger = run_cli("ledger", db=db, check=0).stdout
     out = tmp_path / name
-    run_cli("report", "--all", "--period", "5-year", "-o", out, db=db, check=0)  # matches, then reports
+    run_cli("report", "--all", "--period", "5-year", "-o", out, db=db, env=env, check=0)  # matches, then reports
     tables = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name != "run.json"}
     with sqlite3.connect(db) as con:  # every mention, kept and excluded, as stored
         mentions = con.execute("SELECT * FROM mentions ORDER BY doc_id, start_char, end_char, concept").fetchall()
@@ -34,13 +34,14 @@ def _snapshot(db, tmp_path, name):
 
 
 @pytest.mark.slow
-def test_local_cluster_ingest_is_byte_identical_to_the_process_pool(tmp_path):
+def test_local_cluster_ingest_and_matching_are_byte_identical_to_the_process_pool(tmp_path):
     args = ("ingest", DEMO, "--manifest", DEMO / "MANIFEST.csv")
     run_cli(*args, "--jobs", "2", db=tmp_path / "local.db", check=0)
     dask = run_cli(*args, "--scheduler", "local:2", db=tmp_path / "dask.db", check=0)
     assert "Traceback" not in dask.stderr
     local = _snapshot(tmp_path / "local.db", tmp_path, "local")
-    remote = _snapshot(tmp_path / "dask.db", tmp_path, "dask")
+    # the report matches the lexicon first: on Dask workers too, through $DISCOURSE_SCHEDULER
+    remote = _snapshot(tmp_path / "dask.db", tmp_path, "dask", env={"DISCOURSE_SCHEDULER": "local:2"})
     assert len(local[0]) == 17 and local[0] == remote[0]  # documents, every metadata column
     assert local[1] == remote[1]  # ledger
     assert local[2] == remote[2] and len(local[2]) > 100  # every mention, kept and excluded
