@@ -33,8 +33,18 @@ def _version(value: bool):
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks instead of one-line errors."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        metavar="WHERE",
+        help="Run matching (and ingest) on Dask: 'local:N' or 'tcp://HOST:PORT' (sets $DISCOURSE_SCHEDULER).",
+    ),
 ):
     State.debug = debug
+    if scheduler is not None:
+        import os
+
+        os.environ["DISCOURSE_SCHEDULER"] = scheduler
 
 
 from . import check as _check  # noqa: E402,F401  (check)
