@@ -15,7 +15,7 @@ $(BIN)/python:
 # BERTopic's light install: --no-deps skips sentence-transformers (and so a
 # multi-GB CUDA torch); its light dependencies come in through the [topics] extra.
 $(STAMP): pyproject.toml Makefile | $(BIN)/python
-	$(BIN)/pip install -q -e '.[topics,test,dask]'
+	$(BIN)/pip install -q -e '.[topics,test,plots,parquet,dask]'
 	$(BIN)/pip install -q --no-deps 'bertopic>=0.16,<0.18'
 	touch $(STAMP)
 
@@ -35,13 +35,13 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+test: lint tools
 	$(BIN)/python -m pytest -q
 
 # Independent references for the acceptance checks (CI runs as root).
 tools:
-	@command -v pdftotext >/dev/null && command -v rg >/dev/null || \
-	  (apt-get update -qq && apt-get install -y -qq poppler-utils ripgrep >/dev/null)
+	@command -v pdftotext >/dev/null && command -v rg >/dev/null && command -v chromium >/dev/null || \
+	  (apt-get update -qq && apt-get install -y -qq poppler-utils ripgrep chromium >/dev/null)
 
 acceptance: $(STAMP) tools
 	$(BIN)/python -m pytest -q -s -p no:cacheprovider acceptance

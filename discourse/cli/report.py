@@ -41,6 +41,7 @@ PeriodOpt = typer.Option(
         "discourse report prominence --by source_type --period 5-year",
         "discourse report collocates --where source_type=lay --columns concept,collocate,direction,ll",
         "discourse report --all -o out/",
+        "discourse report --html report.html --period 5-year",
     )
 )
 def report(
@@ -95,6 +96,12 @@ def report(
     all_tables: bool = typer.Option(
         False, "--all", help="Write every table as DIR/<table>.csv plus DIR/run.json (needs -o DIR)."
     ),
+    html: str | None = typer.Option(
+        None, "--html", metavar="FILE", help="Write one self-contained HTML page (every section, inline SVG) instead."
+    ),
+    html_senses: bool = typer.Option(
+        True, "--senses/--no-senses", help="With --html: cluster senses and find frames (slow on big corpora)."
+    ),
     model: str | None = ModelOpt,
     fmt: str | None = FormatOpt,
     columns: str | None = ColumnsOpt,
@@ -118,6 +125,8 @@ def report(
             raise typer.BadParameter("--all writes files: give a directory with -o DIR", param_hint="--all")
         if output != "-":
             check_output(output, directory=all_tables)  # before any work
+        if html:
+            check_output(html)
         lex = load_lexicon_cached(lexicon, db_path(db))  # term tokenisations cached in the store
         with Store.open(db_path(db), create=False) as store:
             opts = ReportOptions(
@@ -137,7 +146,15 @@ def report(
             )
             pick_columns(opts.columns(table), columns)  # a bad --columns fails before the work
             rep = build_report(store, lex, opts, model=model, on_progress=bars)
-            if not all_tables:
+            if html:
+                from ..present.page import write_page
+
+                params = {"by": list(opts.by), "period": period, "from": year_from, "to": year_to}
+                params |= {"where": list(opts.where), "reference": reference, "min_count": min_count}
+                params |= {"sample_k": sample_k, "seed": seed, "bootstrap": bootstrap, "model": model}
+                write_page(rep, html, params, senses=html_senses)
+                note(f"wrote {html}")
+            elif not all_tables:
                 rows = rep.table(table)
                 bars.stop()
                 emit(opts.columns(table), rows, fmt, output, title=f"{table} ({lex.name})", pick=columns)
