@@ -6,6 +6,7 @@ of the store and never fails. Nothing is corrupted.
 """
 
 import os
+import select
 import sqlite3
 import subprocess
 import time
@@ -55,6 +56,13 @@ def _wait_for_documents(db, proc, n=1, timeout=120):
     assert proc.poll() is None, "the first ingest ended before the second began: the test needs more input"
 
 
+def _read_line(p, timeout):
+    """The next line the process writes to stderr (stderr is line-buffered), or fail after ``timeout``."""
+    ready, _, _ = select.select([p.stderr], [], [], timeout)
+    assert ready, "no line on stderr"
+    return p.stderr.readline().rstrip("\n")
+
+
 def _sound(db):
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -69,11 +77,15 @@ def test_an_ingest_waits_while_another_holds_the_store(tmp_path):
     Store.open(db).close()
     with ingest_lock(str(db)):  # the lock a running ingest holds
         p = _start("ingest", src, "-j", "1", db=db)
-        time.sleep(3)
-        assert p.poll() is None and _count(db) == 0  # waiting, and nothing written
+        first = _read_line(p, timeout=120)  # however long start-up takes on a busy machine
+        assert (
+            first
+            == f"Warning: {db}: another ingest (pid {os.getpid()}) is writing to this store; waiting for it to finish"
+        )
+        time.sleep(1)
+        assert p.poll() is None and _count(db) == 0  # still waiting, and nothing written
     err = p.communicate(timeout=120)[1]
     assert p.returncode == 0, err
-    assert f"Warning: {db}: another ingest (pid {os.getpid()}) is writing to this store; waiting for it" in err
     assert "3 inputs: 3 ingested" in err
     _sound(db)
 
