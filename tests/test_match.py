@@ -285,17 +285,13 @@ def test_exclusion_does_not_reach_into_the_previous_sentence(nlp, matcher):
 
 
 @pytest.mark.slow
-def test_matcher_is_fast(nlp, matcher):
-    import time
-
+def test_matcher_on_a_long_document(nlp, matcher):
+    # Its speed is measured by benchmarks/match.py (make bench), not timed here: a timed test fails
+    # on a loaded machine and proves nothing on a fast one.
     para = (
         "Service users and staff talked about co-production, personal budgets and "
         "working in partnership with carers, while the council reviewed its budget. "
     )
     doc = next(tokenise(nlp, [para * 4000]))  # ~100k words
-    matcher(doc)
-    t = time.perf_counter()
     ms = matcher(doc)
-    dt = time.perf_counter() - t
     assert len(ms) == 3 * 4000  # co-production, personal budgets, partnership
-    assert dt < 2.0, f"{dt:.2f}s for {len(doc)} tokens"
