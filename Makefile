@@ -50,6 +50,7 @@ bench: $(STAMP) tools
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/match.py
 	$(BIN)/python benchmarks/senses.py
+	$(BIN)/python benchmarks/index.py --all-tables --out benchmarks/index-results.json
 
 clean:
 	rm -rf $(VENV) *.db *.db-wal *.db-shm

@@ -48,6 +48,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -216,6 +217,13 @@ def _lemmatise(text: str) -> str:
     return " ".join(lemma_of(w) for w in re.findall(TOKEN, fold(text)))
 
 
+@lru_cache(maxsize=64)
+def _document_lemmas(text: str) -> list[str]:
+    """The lemmatised words of one whole document, computed once per process (the ambiguity table
+    asks for the passages of the same documents once per concept)."""
+    return _lemmatise(text).split()
+
+
 def passages(contexts: Sequence[MentionContext]) -> list[str]:
     """The lemmatised text of every document the mentions come from, cut into :data:`PASSAGE_WORDS`-word passages.
 
@@ -225,7 +233,7 @@ def passages(contexts: Sequence[MentionContext]) -> list[str]:
     texts = {c.doc_id: c.text for c in contexts}
     out: list[str] = []
     for doc_id in sorted(texts):
-        words = _lemmatise(texts[doc_id]).split()
+        words = _document_lemmas(texts[doc_id])
         out.extend(" ".join(words[i : i + PASSAGE_WORDS]) for i in range(0, len(words), PASSAGE_WORDS))
     step = -(-len(out) // MAX_PASSAGES)
     return out[::step] if step > 1 else out
