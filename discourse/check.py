@@ -10,6 +10,8 @@ One :class:`Finding` per check, each ``ok``, ``warn`` or ``FAIL`` with a count:
 * **missing**: documents without their text or tokens.
 * **ledger**: every document has a current ledger row and a ledger event naming it; no current
   ledger row names a document that is gone.
+* **index**: the postings (word -> positions) are as current as the token index; stale ones (an
+  interrupted ingest) are a warning, since the next command that reads the index rebuilds them.
 * **labels**: labels whose mention no longer exists. A warning, not a failure: labels outlive
   re-matching and lexicon edits on purpose, and join a mention again if it comes back.
 
@@ -106,6 +108,7 @@ def _run(store: Store) -> list[Finding]:
     out.append(_when(have, "ledger", "ledger: documents", lambda: _ledger_rows(store)))
     out.append(_when(have, "ledger", "ledger: gone documents", lambda: _ledger_gone(store)))
     out.append(_when(have, "ledger_events", "ledger: history", lambda: _ledger_events(store)))
+    out.append(_when(have, "index_meta", "index: postings", lambda: _postings(store)))
     out.append(_when(have, "labels", "labels", lambda: _labels(store)))
     return out
 
@@ -176,6 +179,18 @@ def _ledger_gone(store: Store) -> Finding:
 def _ledger_events(store: Store) -> Finding:
     n = q.documents_without_ledger_event(store)
     return _count("ledger: history", n, f"{n} documents have no ledger event", "every document has a ledger event")
+
+
+def _postings(store: Store) -> Finding:
+    if store.index.postings_stale() and q.count_rows(store, "token_index"):
+        return Finding(
+            "index: postings",
+            WARN,
+            None,
+            "the postings predate the token index (an ingest was interrupted?): the next command that reads "
+            "the index rebuilds them",
+        )
+    return Finding("index: postings", OK, None, "the postings cover every indexed document")
 
 
 def _labels(store: Store) -> Finding:

@@ -171,3 +171,9 @@ def test_a_table_added_to_doc_references_is_checked(db, monkeypatch):
     _raw(db, "CREATE TABLE extra (doc_id TEXT, x INTEGER)", "INSERT INTO extra VALUES ('gone', 1), ('gone', 2)")
     monkeypatch.setattr(store_check, "DOC_REFERENCES", [*store_check.DOC_REFERENCES, ("extra", "doc_id")])
     assert _status(db)["orphans: extra"] == (FAIL, 2)
+
+
+def test_stale_postings_are_a_warning(db):
+    _raw(db, "DELETE FROM index_meta WHERE key='postings_of'")  # as an ingest killed before it rebuilt them
+    assert _status(db)["index: postings"][0] == WARN
+    run_cli("check", db=db, check=0)
