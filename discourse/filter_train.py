@@ -241,7 +241,7 @@ def train_filter(data: Labelled, concept: str, *, c: float = C_DEFAULT, seed: in
         "n": len(y),
         "n_yes": int(y.sum()),
         "n_documents": len(set(data.groups)),
-        "label_files": sorted(set(data.sources)),
+        "label_files": sorted({Path(s).name for s in data.sources}),
         "dropped": data.dropped,
         "seed": seed,
         "target_recall": TARGET_RECALL,
