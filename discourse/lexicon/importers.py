@@ -143,10 +143,6 @@ def read_dictionary(path: Path, notes: list[str]) -> list[tuple[str, str, list[s
 
 def import_dictionary(src: str | Path, output: str | Path, *, name: str | None = None, force: bool = False) -> Imported:
     """Convert ``src`` and write the lexicon YAML to ``output`` (checked by loading it, then renamed in)."""
-    import yaml
-
-    from .loader import check_lexicon
-
     s, out = Path(src), Path(output)
     if out.exists() and not force:
         raise UsageError(f"{output} exists", hint="use --force to overwrite it")
@@ -158,6 +154,7 @@ def import_dictionary(src: str | Path, output: str | Path, *, name: str | None =
     except ImportError_ as exc:
         raise ImportError_(f"{src}: {exc.message}") from None
     concepts, seen = [], set()
+    owner: dict[str, str] = {}  # lower-cased term -> the concept that has it (discourse counts a word once)
     for key, family, patterns in entries:
         cid = concept_id(key)
         while cid in seen:
@@ -168,7 +165,10 @@ def import_dictionary(src: str | Path, output: str | Path, *, name: str | None =
             term, why = convert_pattern(p)
             if term is None:
                 res.notes.append(f"{key}: {p!r} left out: {why}")
-            elif term.lower() not in {t.lower() for t in terms}:
+            elif term.lower() in owner and owner[term.lower()] != cid:
+                res.notes.append(f"{key}: {p!r} left out: already a term of {owner[term.lower()]} (a word counts once)")
+            elif term.lower() not in owner:
+                owner[term.lower()] = cid
                 terms.append(term)
         if not terms:
             res.notes.append(f"{key}: no pattern left, so no concept")
@@ -184,18 +184,46 @@ def import_dictionary(src: str | Path, output: str | Path, *, name: str | None =
         "description": f"Imported from {s.name} by discourse lexicon import.",
         "concepts": concepts,
     }
-    body = f"# Converted from {s.name} (discourse lexicon import); check the notes it printed.\n" + yaml.safe_dump(
-        doc, sort_keys=False, allow_unicode=True, width=100
-    )
+    _write_checked(out, s.name, doc, res)
+    return res
+
+
+_SHARED = re.compile(r"concept '([^']+)': term '([^']+)' also matches '([^']+)' of concept '([^']+)'")
+
+
+def _write_checked(out: Path, src_name: str, doc: dict[str, Any], res: Imported, tries: int = 500) -> None:
+    """Write ``doc`` beside ``out``, load it, and rename it in. A term whose forms overlap another
+    concept's (``co-production`` and ``coproduction``) is dropped with a note and the check re-run."""
+    import yaml
+
+    from .loader import check_lexicon
+
     tmp = out.with_name(f".{out.name}.tmp.yaml")
     try:
-        tmp.write_text(body, encoding="utf-8")
-        errors = check_lexicon(tmp)
-        if errors:
-            raise ImportError_(f"{src}: the converted lexicon does not load: {errors[0]}")
-        tmp.replace(out)
+        for _ in range(tries):
+            body = f"# Converted from {src_name} (discourse lexicon import); read the notes it printed.\n"
+            tmp.write_text(body + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100), "utf-8")
+            errors = check_lexicon(tmp)
+            m = _SHARED.search(errors[0]) if errors else None
+            if not errors:
+                tmp.replace(out)
+                return
+            if m is None:
+                raise ImportError_(f"{src_name}: the converted lexicon does not load: {errors[0].split(': ', 1)[-1]}")
+            cid, term = m.group(1), m.group(2)
+            for c in doc["concepts"]:
+                if c["id"] == cid and term in c["terms"]:
+                    c["terms"].remove(term)
+                    res.terms -= 1
+                    res.notes.append(
+                        f"{c['label']}: {term!r} left out: its forms overlap {m.group(3)!r} of {m.group(4)}"
+                    )
+            doc["concepts"] = [c for c in doc["concepts"] if c["terms"]]
+            res.concepts = len(doc["concepts"])
+            if not doc["concepts"]:
+                raise ImportError_(f"{src_name}: no concept is left after removing overlapping terms")
+        raise ImportError_(f"{src_name}: too many overlapping terms")
     except OSError as exc:
-        raise ImportError_(f"{output}: cannot be written ({exc.strerror or exc})") from None
+        raise ImportError_(f"{out}: cannot be written ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
-    return res
