@@ -84,18 +84,51 @@ def read_labels(paths: Sequence[str | Path], concept: str, label_col: str = "lab
     return out
 
 
+def _current(store_path: Path, lexicon: Any, concept: str) -> dict[str, tuple[bool, str]]:
+    """mention_id -> (kept by the rules, window text) for every mention of ``concept`` in a store.
+
+    A classifier exclusion counts as kept: the rules kept it, and a filter under training must not
+    judge itself."""
+    from .filters import window_text
+    from .kwic import kwic
+    from .store import Store
+
+    found: dict[str, tuple[bool, str]] = {}
+    texts: dict[str, str] = {}
+    with Store.open(store_path, create=False) as st:
+        for m in kwic(st, lexicon, concept, window=0, include_excluded=True):
+            if m["doc_id"] not in texts:
+                texts[m["doc_id"]] = st.text(m["doc_id"])[0]
+            kept = not m["excluded"] or str(m["exclude_reason"] or "").startswith("classifier (")
+            w = window_text(texts[m["doc_id"]], m["start_char"], m["end_char"], DEFAULT_WINDOW)
+            found[f"{m['doc_id']}:{m['start_char']}-{m['end_char']}"] = (kept, w)
+    return found
+
+
+def _add(out: Labelled, hit: tuple[bool, str] | None, mid: str, label: str, source: str) -> None:
+    lab = (label or "").strip().lower()
+    why = (
+        "no longer a mention" if hit is None
+        else "excluded by the rules" if not hit[0]
+        else None if lab in ("yes", "no")
+        else "unsure" if lab == "unsure" else "unlabelled"
+    )  # fmt: skip
+    if why is not None or hit is None:
+        out.dropped[str(why)] = out.dropped.get(str(why), 0) + 1
+        return
+    out.texts.append(hit[1])
+    out.y.append(1 if lab == "yes" else 0)
+    out.groups.append(mid.split(":")[0])
+    out.sources.append(source)
+
+
 def recheck_with_stores(
     paths: Sequence[str | Path], concept: str, lexicon: Any, stores: dict[str, Path], label_col: str = "label"
 ) -> Labelled:
     """Like :func:`read_labels`, but whether the rules keep a labelled mention is decided by the
     *current* lexicon, matched in the store of the row's corpus (``stores``: corpus -> store file),
     and the window is read from the stored text (as at match time). A labelled span that is no longer
-    a mention of the concept is dropped and counted. A classifier exclusion counts as kept (the
-    rules kept it; the filter under training must not judge itself)."""
-    from .filters import window_text
-    from .kwic import kwic
-    from .store import Store
-
+    a mention of the concept is dropped and counted."""
     out = Labelled()
     status: dict[str, dict[str, tuple[bool, str]]] = {}
     for p in paths:
@@ -106,32 +139,40 @@ def recheck_with_stores(
             if corpus not in stores:
                 raise UsageError(f"{p}: no store for corpus {corpus!r} (looked for {corpus}.db)")
             if corpus not in status:
-                with Store.open(stores[corpus], create=False) as st:
-                    found: dict[str, tuple[bool, str]] = {}
-                    texts: dict[str, str] = {}
-                    for m in kwic(st, lexicon, concept, window=0, include_excluded=True):
-                        if m["doc_id"] not in texts:
-                            texts[m["doc_id"]] = st.text(m["doc_id"])[0]
-                        kept = not m["excluded"] or str(m["exclude_reason"] or "").startswith("classifier (")
-                        w = window_text(texts[m["doc_id"]], m["start_char"], m["end_char"], DEFAULT_WINDOW)
-                        found[f"{m['doc_id']}:{m['start_char']}-{m['end_char']}"] = (kept, w)
-                status[corpus] = found
-            lab = (r[label_col] or "").strip().lower()
-            hit = status[corpus].get(r["mention_id"])
-            why = (
-                "no longer a mention" if hit is None
-                else "excluded by the rules" if not hit[0]
-                else None if lab in ("yes", "no")
-                else "unsure" if lab == "unsure" else "unlabelled"
-            )  # fmt: skip
-            if why is not None:
-                out.dropped[why] = out.dropped.get(why, 0) + 1
-                continue
-            assert hit is not None
-            out.texts.append(hit[1])
-            out.y.append(1 if lab == "yes" else 0)
-            out.groups.append(r.get("doc_id") or r["mention_id"].split(":")[0])
-            out.sources.append(str(p))
+                status[corpus] = _current(stores[corpus], lexicon, concept)
+            _add(out, status[corpus].get(r["mention_id"]), r["mention_id"], r[label_col], str(p))
+    return out
+
+
+def read_store_labels(store_path: Path, concept: str, lexicon: Any, coder: str = "label") -> Labelled:
+    """The labels of ``concept`` stored in a store's labels table (``discourse validate``), each
+    re-checked under the current lexicon in that store, with its window read from the stored text."""
+    from .store import Store
+    from .store.labels import concept_labels
+
+    with Store.open(store_path, create=False) as st:
+        labels = concept_labels(st, concept, coder)
+    status = _current(store_path, lexicon, concept) if labels else {}
+    out = Labelled()
+    for lab in labels:
+        _add(out, status.get(lab.mention_id), lab.mention_id, lab.label, f"{Path(store_path).name}:labels")
+    return out
+
+
+def merge_labels(a: Labelled, b: Labelled) -> Labelled:
+    """Both sets of labelled windows; a mention labelled in both (same document and window) counts once, from ``a``."""
+    seen = set(zip(a.groups, a.texts, strict=True))
+    out = Labelled(list(a.texts), list(a.y), list(a.groups), list(a.sources), dict(a.dropped))
+    for t, y, g, s in zip(b.texts, b.y, b.groups, b.sources, strict=True):
+        if (g, t) in seen:
+            out.dropped["labelled twice"] = out.dropped.get("labelled twice", 0) + 1
+            continue
+        out.texts.append(t)
+        out.y.append(y)
+        out.groups.append(g)
+        out.sources.append(s)
+    for k, v in b.dropped.items():
+        out.dropped[k] = out.dropped.get(k, 0) + v
     return out
 
 

@@ -166,3 +166,30 @@ def test_recheck_with_stores_uses_the_current_rules_and_the_stored_windows(tmp_p
     data = recheck_with_stores([labels], "p", load_lexicon(lex), {"t": tmp_path / "t.db"})
     assert data.y == [1] and data.texts == [window_text(text, int(spans[0][1]), int(spans[0][2]), 15)]
     assert data.dropped == {"excluded by the rules": 1, "no longer a mention": 1}
+
+
+def test_labels_from_the_store_are_rechecked_and_merged(tmp_path):
+    from discourse.filter_train import Labelled, merge_labels, read_store_labels
+    from discourse.lexicon import load_lexicon
+    from discourse.store import Store
+    from discourse.store.labels import LabelRow, upsert_labels
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = "The council works in partnership with carers. Her civil partnership was registered last year.\n"
+    (docs / "a.txt").write_text(text)
+    db = tmp_path / "t.db"
+    run_cli("ingest", docs, "-j", "1", db=db, check=0)
+    lex = tmp_path / "lex.yaml"
+    lex.write_text("concepts:\n  - id: p\n    terms: [partnership]\n    exclude:\n      - pattern: 'civil MATCH'\n")
+    kwic = run_cli("kwic", "p", "--lexicon", lex, "--include-excluded", "-f", "csv", db=db, check=0)
+    ids = [f"{r['doc_id']}:{r['start_char']}-{r['end_char']}" for r in csv.DictReader(kwic.stdout.splitlines())]
+    with Store.open(db) as s, s.transaction():
+        upsert_labels(s, [LabelRow(ids[0], "p", "label", "yes"), LabelRow(ids[1], "p", "label", "no")], "2026-01-01")
+    data = read_store_labels(db, "p", load_lexicon(lex))
+    a = ids[0].split(":")[1].split("-")
+    assert data.y == [1] and data.texts == [window_text(text, int(a[0]), int(a[1]), 15)]
+    assert data.dropped == {"excluded by the rules": 1}
+    merged = merge_labels(data, data)
+    assert merged.y == [1] and merged.dropped["labelled twice"] == 1
+    assert merge_labels(Labelled(), data).y == [1]

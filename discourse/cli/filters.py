@@ -32,6 +32,13 @@ def filter_train(
         "Default: validation/CONCEPT*.csv beside the lexicon.",
     ),
     lexicon: str | None = LexiconOpt,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        metavar="PATH",
+        help="Also train on the labels stored in this store's labels table (discourse validate), re-checked "
+        "under the current lexicon there.",
+    ),
     stores: str | None = typer.Option(
         None,
         "--stores",
@@ -55,23 +62,33 @@ def filter_train(
     """
     from pathlib import Path
 
-    from ..filter_train import read_labels, save_filter, train_filter
+    from ..filter_train import (
+        merge_labels,
+        read_labels,
+        read_store_labels,
+        recheck_with_stores,
+        save_filter,
+        train_filter,
+    )
     from ..lexicon import load_lexicon
 
     with handle_errors():
         lex = load_lexicon(lexicon)
         if concept not in lex.ids:
             raise typer.BadParameter(f"no concept {concept!r} in {lex.path}")
-        files = labels or sorted(str(p) for p in (Path(lex.path).parent / "validation").glob(f"{concept}*.csv"))
-        if not files:
-            raise typer.BadParameter(f"no --labels given and no validation/{concept}*.csv beside {lex.path}")
+        files = labels or (
+            [] if db else sorted(str(p) for p in (Path(lex.path).parent / "validation").glob(f"{concept}*.csv"))
+        )
+        if not files and not db:
+            raise typer.BadParameter(f"no --labels or --db given and no validation/{concept}*.csv beside {lex.path}")
         if stores:
-            from ..filter_train import recheck_with_stores
-
             dbs = {p.stem: p for p in Path(stores).glob("*.db")}
             data = recheck_with_stores(files, concept, lex, dbs)
         else:
             data = read_labels(files, concept)
+        if db:
+            more = read_store_labels(Path(db), concept, lex)
+            data = merge_labels(data, more)
         f, extra = train_filter(data, concept, c=c, seed=seed)
         save_filter(f, extra, output)
         cv = extra["cv"]

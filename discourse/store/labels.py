@@ -98,3 +98,13 @@ def labels_joined(store: Store, key: str, mention_ids: Iterable[str], coders: It
 def count_labels(store: Store) -> int:
     """Every stored label, of any coder."""
     return store.conn.execute("SELECT count(*) FROM labels").fetchone()[0]
+
+
+def concept_labels(store: Store, concept: str, coder: str = "label") -> list[LabelRow]:
+    """Every stored label of ``concept`` by ``coder``, ordered by mention_id (for ``filter train --db``)."""
+    rows = store.conn.execute(
+        "SELECT mention_id, concept, coder, label, source FROM labels WHERE concept = ? AND coder = ? "
+        "ORDER BY mention_id",
+        (concept, coder),
+    )
+    return [LabelRow(r[0], r[1], r[2], r[3], r[4]) for r in rows]
