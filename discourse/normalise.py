@@ -30,7 +30,9 @@ from .chars import CID_PLACEHOLDER, HYPHEN_MINUS, HYPHENS, INVISIBLE_CLASS, SOFT
 from .types import Normalised
 
 __all__ = [
+    "MAX_RUN",
     "RUNNING_LINE_EDGE",
+    "RUNNING_LINE_MAX_SHARE",
     "RUNNING_LINE_MIN_PAGES",
     "fold_whitespace",
     "map_hyphens",
@@ -269,6 +271,12 @@ RUNNING_LINE_EDGE = 2
 #: A candidate is a running line when its masked form is a candidate on at
 #: least this many pages.
 RUNNING_LINE_MIN_PAGES = 4
+#: At most this share of a page's non-space characters is removed as running lines.
+RUNNING_LINE_MAX_SHARE = 0.5
+#: A run of non-space characters longer than this is cut into pieces this long (a space
+#: between them): no word is this long, and spaCy's tokenizer is quadratic in a token's length
+#: (a 1 MB run took 5 s, 5 MB over 2 minutes).
+MAX_RUN = 1000
 
 _DIGITS_RE = re.compile(r"\d+")
 
@@ -320,19 +328,33 @@ def remove_running_lines(pages: list[str]) -> tuple[list[str], int]:
     footnote lines ("12 Ibid.", "45 Q 123." in the Behaviour Change report,
     peeled off over up to 6 passes) and vertical table text printed one
     letter per line (27 passes in the Covid Module 1 report).
+
+    A page never loses more than :data:`RUNNING_LINE_MAX_SHARE` of its text
+    (non-space characters) this way: on short pages whose lines differ only in
+    digits (a table printed one row per page, numbered slides) every line was a
+    "running line", the pages were emptied and the PDF was called "no text
+    layer". A page where the next removal would pass the share keeps those lines.
     """
     removed = 0
     out = list(pages)
+    budget = [RUNNING_LINE_MAX_SHARE * _chars(p) for p in pages]
     while True:
         keys = running_line_keys(out)
-        if not keys:
-            return out, removed
+        before = removed
         for n, page in enumerate(out):
             lines = page.split("\n")
             drop = {i for i in _edge_indices(lines) if mask_digits(lines[i]) in keys}
-            if drop:
+            cost = sum(_chars(lines[i]) for i in drop)
+            if drop and cost <= budget[n]:
+                budget[n] -= cost
                 removed += len(drop)
                 out[n] = "\n".join(line for i, line in enumerate(lines) if i not in drop)
+        if removed == before:
+            return out, removed
+
+
+def _chars(s: str) -> int:
+    return len(s) - s.count(" ") - s.count("\n")
 
 
 # --------------------------------------------------------------------------- #
@@ -443,6 +465,7 @@ QUALITY_KEYS = (
     "soft_hyphens_removed",
     "dot_leaders_removed",
     "running_lines_removed",
+    "long_runs_split",
     "hyphens_joined",
     "hyphens_kept",
     "empty_pages",
@@ -470,6 +493,20 @@ def glyph_loss_warning(quality: dict, chars: int) -> str | None:
     recovered = quality.get("pages_from_pdftotext")
     tail = f"; {len(recovered)} page(s) were re-read with pdftotext" if recovered else ""
     return f"{lost} glyphs without a Unicode mapping ({share:.1%} of the text): words may be missing{tail}"
+
+
+_LONG_RUN_RE = re.compile(rf"(?<!\S)\S{{{MAX_RUN + 1},}}")  # from a run's start only: linear
+
+
+def _split_long_runs(page: str, counts: Counter) -> str:
+    """Cut every run of non-space characters longer than :data:`MAX_RUN` into pieces of that length."""
+
+    def cut(m: re.Match) -> str:
+        run = m.group()
+        counts["long_runs_split"] += 1
+        return " ".join(run[i : i + MAX_RUN] for i in range(0, len(run), MAX_RUN))
+
+    return _LONG_RUN_RE.sub(cut, page) if len(page) > MAX_RUN else page
 
 
 def _clean_page(page: str, counts: Counter) -> str:
@@ -504,7 +541,7 @@ def normalise_pages(pages: list[str], words: frozenset[str] | None = None) -> No
         doc, counts["hyphens_joined"], counts["hyphens_kept"] = repair_line_hyphens(_PAGE_SEP.join(cleaned), words)
         cleaned = doc.split(_PAGE_SEP)
         assert len(cleaned) == len(pages)
-    final = [fold_whitespace(p) for p in cleaned]
+    final = [_split_long_runs(fold_whitespace(p), counts) for p in cleaned]
     starts: list[int] = []
     pos = 0
     for p in final:

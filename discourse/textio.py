@@ -481,9 +481,18 @@ def safe_yaml(text: str, *, dates: bool = False) -> Any:
     string, so an impossible one (``2011-02-30``) is a value to warn about, not a ValueError that
     fails the whole document. Raises ``yaml.YAMLError`` or :class:`YamlLimitError`.
     """
+    check_yaml(text)
+    try:
+        return _load_yaml(text, dates)
+    except (ValueError, OverflowError) as exc:  # a 5,000-digit integer (int_max_str_digits), a bad timestamp
+        if isinstance(exc, YamlLimitError):
+            raise
+        raise YamlLimitError(f"a value YAML cannot hold ({str(exc).split(';')[0]})") from None
+
+
+def _load_yaml(text: str, dates: bool) -> Any:
     import yaml
 
-    check_yaml(text)
     if dates:
         return yaml.safe_load(text)
     if _PlainLoader.cls is None:
@@ -522,9 +531,13 @@ def jsonl_records(text: str) -> Iterator[JsonlRecord]:
             yield JsonlRecord(lineno, error=f"JSON nested {depth} levels deep (limit {MAX_NESTING})")
             continue
         try:
-            obj = json.loads(line)
+            # NaN and Infinity are not JSON: kept as the strings they are, not floats no store can write
+            obj = json.loads(line, parse_constant=str)
         except json.JSONDecodeError as exc:
             yield JsonlRecord(lineno, error=f"invalid JSON ({exc.msg}, column {exc.colno})")
+            continue
+        except (ValueError, RecursionError) as exc:  # a number over Python's 4,300-digit limit
+            yield JsonlRecord(lineno, error=f"invalid JSON ({str(exc).split(';')[0]})")
             continue
         if not isinstance(obj, dict):
             yield JsonlRecord(lineno, error=f"a JSON {type(obj).__name__}, not an object")

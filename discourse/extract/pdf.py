@@ -23,6 +23,7 @@ On the 13 ``policy_pdfs`` this cut the Conservative 2024 manifesto from 25 s to
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -48,6 +49,11 @@ from ..errors import ExtractError, NoTextError
 from ..types import Extracted
 
 EXTRACTOR = "pdfminer.six"
+# pdfminer logs what it recovers from ("Data-loss while decompressing corrupted data", "Refusing to
+# execute circular reference to content stream 6") as bare lines on stderr, without the file's name,
+# in the middle of a batch's one-line messages. What it could not recover from reaches us as an
+# exception and becomes the file's one-line error; the rest is noise.
+logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
 EXTRACTOR_VERSION = str(PDFMINER_VERSION)
 
 #: A document whose pages average fewer non-space characters than this has no

@@ -40,6 +40,9 @@ EXTRACTOR_VERSION = __version__
 
 # --- front matter -----------------------------------------------------------
 
+#: Front matter longer than this is not parsed (a warning; the body is still read). Real front
+#: matter is a few hundred characters; Iriss transcripts' longest is under 2,000.
+MAX_FRONT_MATTER_CHARS = 65_536
 _FM_OPEN = re.compile(r"\A---[ \t]*\n")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 # "key: value" (a key without spaces, optionally quoted): what front matter starts with
@@ -65,6 +68,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not _KEY_LINE.match(first):
         return {}, text  # a markdown rule above prose, not front matter
     body = _after(text, close.end())
+    if len(block) > MAX_FRONT_MATTER_CHARS:  # PyYAML reads ~0.1 MB/s: 3 MB of it took minutes
+        return {
+            "_warnings": [f"front matter refused ({len(block):,} characters, over {MAX_FRONT_MATTER_CHARS:,}); ignored"]
+        }, body
     try:
         data = safe_yaml(block)
     except YamlLimitError as exc:
