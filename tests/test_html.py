@@ -54,7 +54,8 @@ def test_page_is_self_contained(page):
     assert "<script" not in text.replace("&lt;script", "")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)
     assert "@import" not in text and not re.search(r"url\((?!#)", text)  # only in-page references
-    assert "Content-Security-Policy" in text
+    assert "Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\"" in text
+    assert not re.search(r"""href="(?!#|data:)""", text.split("<nav>")[1].split("</nav>")[1])  # in-page links only
 
 
 def test_corpus_text_is_escaped(page):

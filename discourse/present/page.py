@@ -262,7 +262,8 @@ def build_page(rep: Report, params: dict[str, Any], *, senses: bool = True) -> s
     body.append(_section("notes", "Notes", "".join(_p(n, "note") for n in rep.notes) or _p("None.")))
     nav = "".join(f'<a href="#{sid}">{escape(t)}</a>' for sid, t in SECTIONS)
     title = f"discourse report: {Path(rep.store.path).name}, lexicon {rep.lexicon.name}"
-    csp = "default-src 'none'; style-src 'unsafe-inline'"  # nothing but the inline style may load or run
+    # nothing may load or run but the inline style and inline data: images (matplotlib rasterises colour bars)
+    csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         '<meta name=viewport content="width=device-width, initial-scale=1">'
