@@ -100,16 +100,17 @@ def plot(
     model: str | None = ModelOpt,
     db: str | None = DbOpt,
 ):
-    """Draw one figure (matplotlib) from the report, intervals included.
+    """Draw a figure of the report, intervals included.
 
+    matplotlib; FILE.svg, FILE.png or FILE.pdf.
     The caption names the corpus, the lexicon and the filters. The figure is
     drawn from the rows `discourse report` prints; nothing is recomputed.
     """
+    from ..present.plots import check_plot_output
     from ..present.plots import plot as draw
-    from ..report.write import check_output
 
     with handle_errors():
-        check_output(output)
+        check_plot_output(output)
         store, rep = _report(
             db, lexicon, by, period, year_from, year_to, where, seed, bootstrap, model,
             reference=reference, min_count=min_count,
@@ -146,8 +147,9 @@ def export_tables(
     model: str | None = ModelOpt,
     db: str | None = DbOpt,
 ):
-    """Documents, mentions, every report table and a data dictionary, for R, pandas or Excel.
+    """Tables for R, pandas or Excel, with a data dictionary.
 
+    Documents (every metadata column), mentions and every report table.
     Files: documents, mentions, prominence, counts, keyness, collocates, trend,
     ambiguity and data_dictionary (.csv or .parquet), plus run.json.
     """
@@ -184,8 +186,9 @@ def export_qdpx(
     model: str | None = ModelOpt,
     db: str | None = DbOpt,
 ):
-    """A REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder): documents, concept codes, coded mentions.
+    """A REFI-QDA project for NVivo, ATLAS.ti or MAXQDA.
 
+    Documents, concept codes and coded mentions (QualCoder reads it too).
     Every selected document is a plain-text source; concepts are codes nested
     under their families; each kept mention is a coded selection. Positions
     count Unicode code points, as the standard does.
@@ -223,8 +226,9 @@ def import_qdpx(
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """Bring codes added in a QDA tool back: a qda:CODE column for --by, labels, and one row per coded mention.
+    """Bring codes added in a QDA tool back onto mentions.
 
+    A qda:CODE column for --by, labels, and one row per coded mention.
     Each new code becomes a document metadata column qda:CODE (yes/no) that
     --by and --where can use. A code named yes, no or unsure is stored as a
     label of the mentions its selections overlap.
@@ -263,8 +267,9 @@ def lexicon_import(
     name: str | None = typer.Option(None, "--name", metavar="NAME", help="Lexicon name (default: the file's stem)."),
     force: bool = typer.Option(False, "--force", help="Overwrite OUT.yaml if it exists."),
 ):
-    """Convert a quanteda YAML dictionary or a LIWC .dic into a discourse lexicon.
+    """Convert a quanteda YAML or LIWC .dic dictionary.
 
+    The result is a discourse lexicon.
     Keys become concepts (nested keys: the parent is the family), glob
     patterns become wildcard terms, and the result is checked by loading it.
     """

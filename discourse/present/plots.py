@@ -95,12 +95,16 @@ def make_figure(rep: Report, kind: str, *, concepts: list[str] | None = None):
     return F.share_figure(rows, by, cap, fams)
 
 
-def plot(rep: Report, kind: str, output: str | Path, *, concepts: list[str] | None = None) -> Path:
-    """Draw plot ``kind`` of ``rep`` and write it to ``output`` (.svg, .png or .pdf)."""
-    suffix = Path(output).suffix.lower().lstrip(".")
-    if suffix not in F.PLOT_FORMATS:
-        raise UsageError(f"-o {output}: the file name must end in .svg, .png or .pdf")
+def check_plot_output(output: str | Path) -> None:
+    """``-o`` ends in .svg, .png or .pdf and can be written (checked before any work)."""
     from ..report.write import check_output
 
-    check_output(output)  # before any work
+    if Path(output).suffix.lower().lstrip(".") not in F.PLOT_FORMATS:
+        raise UsageError(f"-o {output}: the file name must end in .svg, .png or .pdf")
+    check_output(output)
+
+
+def plot(rep: Report, kind: str, output: str | Path, *, concepts: list[str] | None = None) -> Path:
+    """Draw plot ``kind`` of ``rep`` and write it to ``output`` (.svg, .png or .pdf)."""
+    check_plot_output(output)
     return F.save_figure(make_figure(rep, kind, concepts=concepts), output)
