@@ -66,12 +66,22 @@ def lexicon_alternation(lexicon: str | None) -> str:
     return r"\b(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")\b"
 
 
-def export_texts(db: Path, out: Path, k: int) -> None:
+def export_texts(db: Path, out: Path, k: int) -> Path:
+    """Write each stored text k times, and a MANIFEST.csv with its title, year and source_type."""
+    import csv
+
     out.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(db) as conn:
-        for i, (doc_id, text) in enumerate(conn.execute("SELECT doc_id, text FROM texts ORDER BY doc_id")):
+    manifest = out.parent / f"{out.name}.csv"
+    sql = "SELECT t.doc_id, t.text, d.title, d.year, d.source_type FROM texts t JOIN documents d USING (doc_id)"
+    with sqlite3.connect(db) as conn, open(manifest, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file", "title", "year", "source_type"])
+        for i, (doc_id, text, title, year, st) in enumerate(conn.execute(sql + " ORDER BY t.doc_id")):
             for c in range(k):
-                (out / f"{i:05d}_{doc_id}_{c}.txt").write_text(f"copy {c}\n{text}" if c else text)
+                name = f"{i:05d}_{doc_id}_{c}.txt"
+                (out / name).write_text(f"copy {c}\n{text}" if c else text)
+                w.writerow([f"{out.name}/{name}", title, year, st])
+    return manifest
 
 
 def words(db: Path) -> int:
@@ -101,11 +111,11 @@ print(sum(len(rx.findall(p.read_text())) for p in sorted(pathlib.Path(sys.argv[1
 """
 
 
-def sweep_step(folder: Path, work: Path, lexicon: str, alt: str, all_tables: bool) -> dict:
+def sweep_step(folder: Path, manifest: Path, work: Path, lexicon: str, alt: str, all_tables: bool) -> dict:
     db = work / "k.db"
     r: dict = {}
     d = [str(BIN)]
-    r["ingest"] = run([*d, "ingest", str(folder), "--jobs", "2", "--db", str(db)])[:2]
+    r["ingest"] = run([*d, "ingest", str(folder), "--manifest", str(manifest), "--jobs", "2", "--db", str(db)])[:2]
     r["words"] = words(db)
     prom = [*d, "report", "prominence", "-f", "csv", "--lexicon", lexicon, "--db", str(db)]
     r["first_prominence"] = run(prom)[:2]
@@ -123,7 +133,10 @@ def sweep_step(folder: Path, work: Path, lexicon: str, alt: str, all_tables: boo
         for t in ("collocates", "ambiguity"):
             r[f"report_{t}"] = run([*d, "report", t, "-f", "csv", "--lexicon", lexicon, "--db", str(db)])[:2]
         out = work / "all"
-        r["report_all"] = run([*d, "report", "--all", "-o", str(out), "--lexicon", lexicon, "--db", str(db)])[:2]
+        with sqlite3.connect(db) as conn:
+            groups = sorted(g for (g,) in conn.execute("SELECT DISTINCT source_type FROM documents") if g)
+        ref = ["--reference", "government" if "government" in groups else groups[0]] if groups else []
+        r["report_all"] = run([*d, "report", "--all", "-o", str(out), *ref, "--lexicon", lexicon, "--db", str(db)])[:2]
     if shutil.which("rg"):
         r["rg"] = run(["rg", "--count-matches", "-i", "-e", alt, str(folder)])[:2]
     else:
@@ -212,10 +225,10 @@ def main() -> int:
         res: dict = {"corpora": [c.name for c in corpora], "sweep": {}}
         for k in [int(x) for x in args.sweep.split(",") if int(x) > 0]:  # --sweep 0: PDFs only
             folder = work / f"texts{k}"
-            export_texts(base, folder, k)
+            manifest = export_texts(base, folder, k)
             step = work / f"step{k}"
             step.mkdir()
-            res["sweep"][k] = sweep_step(folder, step, str(lex_copy), alt, args.all_tables and k == 1)
+            res["sweep"][k] = sweep_step(folder, manifest, step, str(lex_copy), alt, args.all_tables and k == 1)
             print(json.dumps({k: res["sweep"][k]}), flush=True)
             shutil.rmtree(folder)
         if not args.no_pdf:

@@ -53,7 +53,7 @@ def _selection(by: str | None, period: str, where, year_from, year_to):
 
 
 ByOpt = typer.Option(None, "--by", metavar="KEY,KEY", help="Group by these metadata keys, e.g. source_type.")
-PeriodOpt = typer.Option("all", "--period", help="all, year, N-year (e.g. 5-year) or Y1-Y2,Y3-Y4.")
+PeriodOpt = typer.Option("all", "--period", metavar="PERIOD", help="all, year, N-year (e.g. 5-year) or Y1-Y2,Y3-Y4.")
 LemmaOpt = typer.Option(False, "--lemma", help="Count lookup lemmas instead of lower-cased forms.")
 LimitOpt = typer.Option(None, "--limit", min=1, metavar="N", help="At most N rows per group.")
 
