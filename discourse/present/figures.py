@@ -192,6 +192,9 @@ def share_figure(rows, by, caption, families: dict[str, list[str]]):
 
     panels = [(f, g) for f, members in families.items() if len(members) > 1 for g in groups if has(f, g)]
     fig, axes = _grid(plt, len(panels), sharey=True)
+    if not panels:
+        axes[0].set_axis_off()
+        axes[0].text(0.5, 0.5, "No family of two or more concepts is mentioned here.", ha="center", va="center")
     for ax, (fam, g) in zip(axes, panels, strict=False):
         members = families[fam]
         x = list(range(len(periods)))
