@@ -236,3 +236,38 @@ def test_package_layout_and_reexports():
     assert lexicon.compile_pattern is patterns.compile_pattern and lexicon.compile_term is terms.compile_term
     assert "File format" in (lexicon.__doc__ or "")
     assert DEFAULT_LEXICON.is_file() and DEFAULT_LEXICON.name == "adult-social-care.yaml"
+
+
+# --- hostile lexicon files (issue 16): one-line errors, never a traceback or a hang ------------
+
+
+def _lexicon_errors(path) -> list[str]:
+    return check_lexicon(str(path))
+
+
+def test_hostile_lexicon_files_get_one_line_errors(tmp_path):
+    import os
+
+    cases = {
+        "bomb.yaml": "name: x\nversion: 1\nconcepts:\n"
+        + 'a0: &a0 ["l","l","l","l","l","l","l","l","l"]\n'
+        + "\n".join(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)),
+        "deep.yaml": "name: x\nconcepts: " + "[" * 2000 + "]" * 2000 + "\n",
+        "version.yaml": "name: x\nversion: " + "9" * 5000 + "\nconcepts: []\n",
+        "bigversion.yaml": "name: x\nversion: 99999999999999999999\nconcepts: []\n",
+    }
+    expected = {
+        "bomb.yaml": "expands to more than",
+        "deep.yaml": "nested more than 100",
+        "version.yaml": "invalid YAML value",
+        "bigversion.yaml": "version must be at most",
+    }
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text)
+        errors = _lexicon_errors(tmp_path / name)
+        assert errors and expected[name] in errors[0], (name, errors)
+        assert all("\n" not in e for e in errors)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    for special in (tmp_path / "pipe.yaml", "/dev/zero"):
+        errors = _lexicon_errors(special)  # returns at once: a FIFO or device is never read
+        assert errors and "not a regular file" in errors[0]

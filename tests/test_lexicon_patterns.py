@@ -152,3 +152,25 @@ def test_a_bad_pattern_in_a_file_names_its_line(tmp_path):
         f"{f}:5: concept 'partnership': context: bad pattern 'MATCH {{0,2}} (with|between': unbalanced '('",
         f"{f}:8: concept 'partnership': bad pattern 'radio {{5,2}} MATCH': bad gap '{{5,2}}': min > max",
     ]
+
+
+def test_many_gaps_do_not_backtrack_exponentially():
+    # issue 16: an exclude pattern with a dozen {0,50} gaps took over 150 s on 20 documents
+    import time
+
+    p = compile_pattern("y " + " ".join(["x {0,50}"] * 12) + " MATCH")
+    left = [("x", "x")] * 60  # every x is there; the y never is, so every split is tried
+    t0 = time.perf_counter()
+    assert not pattern_holds(p, left, [], "care")
+    assert time.perf_counter() - t0 < 5  # memoised: milliseconds; unmemoised: hours
+
+
+def test_pattern_and_alternation_sizes_are_bounded():
+    import pytest
+
+    from discourse.lexicon.terms import expand_alternation
+
+    with pytest.raises(ValueError, match="more than 60 words and gaps"):
+        compile_pattern(" ".join(["x"] * 61) + " MATCH")
+    with pytest.raises(ValueError, match="more than 5000 variants"):
+        expand_alternation(" ".join(["(a|b|c|d)"] * 20))  # 4^20: refused before it is built

@@ -9,6 +9,8 @@ import yaml
 
 Fields = dict[str, tuple[yaml.Node, yaml.Node]]  # key -> (key node, value node)
 
+MAX_INT = 10**9  # a version or count larger than this is a typo (or a 5,000-digit attack)
+
 
 class _Collector:
     def __init__(self, path: str):
@@ -107,6 +109,9 @@ def _opt_positive_int(m: Fields, key: str, col: _Collector, default: int) -> int
     v = _scalar(vn) if isinstance(vn, yaml.ScalarNode) else None
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
         col.add(vn, f"{key} must be a positive integer")
+        return default
+    if v > MAX_INT:
+        col.add(vn, f"{key} must be at most {MAX_INT:,}")
         return default
     return v
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import LexiconError
+from ..errors import ExtractError, LexiconError
+from ..textio import YamlLimitError, check_yaml, read_config_text
 from .codebook import hash_data, read_codebook, read_filter, read_precision
 from .fields import Fields, _Collector, _line, _list, _mapping, _opt_bool, _opt_positive_int, _opt_str, _str
 from .model import DEFAULT_FAMILY, Concept, Exclude, Lexicon, Term
@@ -293,14 +294,13 @@ def _yaml_error(e: yaml.YAMLError, label: str) -> str:
 def _read_yaml(path: Path, label: str) -> tuple[yaml.Node, Any] | str:
     """The file's root node and its constructed data, or the error message."""
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return f"{label}:1: cannot read lexicon: {e.strerror or e}"
+        text = read_config_text(str(path), "lexicon")  # no FIFO, device or file over 10 MB
+    except ExtractError as e:
+        return f"{label}:1: {e.message}"
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        return f"{label}:{line}: not UTF-8 text"
+        check_yaml(text)  # nesting and alias expansion bounded before anything is built
+    except YamlLimitError as e:
+        return f"{label}:1: {e}"
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -310,6 +310,8 @@ def _read_yaml(path: Path, label: str) -> tuple[yaml.Node, Any] | str:
             loader.dispose()
     except yaml.YAMLError as e:
         return _yaml_error(e, label)
+    except (ValueError, RecursionError) as e:  # int("5,000 digits") in the constructor, and the like
+        return f"{label}:1: invalid YAML value: {str(e).splitlines()[0][:120]}"
     if root is None:
         return f"{label}:1: empty lexicon file"
     return root, data

@@ -92,6 +92,7 @@ def expand_alternation(text: str) -> list[str]:
     """``(a|b c) d`` -> ``["a d", "b c d"]``. Groups do not nest."""
     parts = re.split(r"(\([^()]*\))", text)
     choices = []
+    count = 1
     for p in parts:
         if p.startswith("(") and p.endswith(")"):
             choices.append([a.strip() for a in p[1:-1].split("|")])
@@ -99,6 +100,9 @@ def expand_alternation(text: str) -> list[str]:
             if "(" in p or ")" in p or "|" in p:
                 raise ValueError("unbalanced parentheses or '|' outside a group")
             choices.append([p])
+        count *= len(choices[-1])
+        if count > MAX_VARIANTS:  # checked while expanding: the product is never built
+            raise ValueError(f"term expands to more than {MAX_VARIANTS} variants")
     return [re.sub(r"\s+", " ", "".join(c)).strip() for c in itertools.product(*choices)]
 
 
