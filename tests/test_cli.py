@@ -181,3 +181,11 @@ def test_ledger_command_filters_by_status(db):
     header, *rows = r.stdout.splitlines()
     assert header == "path,status,reason,doc_id,sha256,size,updated_at"
     assert len(rows) == 1 and rows[0].startswith("/c/bad.pdf,failed,broken,,,,")
+
+
+def test_year_bounds_are_usage_errors_not_overflow(tmp_path):
+    from .conftest import run_cli
+
+    # issue 16: --from 99999999999999999999 was an OverflowError traceback from SQLite
+    p = run_cli("report", "prominence", "--from", "99999999999999999999", db=tmp_path / "s.db")
+    assert p.returncode == 2 and "Traceback" not in p.stderr and "--from" in p.stderr

@@ -74,8 +74,9 @@ ColumnsOpt = typer.Option(
     metavar="COL,COL,...",
     help="Columns to write, in this order (comma-separated), or 'all'. `discourse columns` explains them.",
 )
-FromOpt = typer.Option(None, "--from", metavar="YEAR", help="First year.")
-ToOpt = typer.Option(None, "--to", metavar="YEAR", help="Last year.")
+# Years are bounded (1 to 9999): --from 99999999999999999999 was an OverflowError in SQLite.
+FromOpt = typer.Option(None, "--from", min=1, max=9999, metavar="YEAR", help="First year.")
+ToOpt = typer.Option(None, "--to", min=1, max=9999, metavar="YEAR", help="Last year.")
 
 
 def examples(*lines: str) -> str:
