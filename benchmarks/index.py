@@ -46,7 +46,7 @@ def run(cmd: list[str], **kw) -> tuple[float, int, str]:
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tf.name, *cmd], capture_output=True, text=True, **kw)
         wall, rss = tf.read().split()[-2:]
-    if p.returncode not in (0, 1):  # grep -c exits 1 when nothing matches
+    if p.returncode not in (0, 1, 3):  # grep -c: 1 when nothing matches; ingest: 3 when an input has no text
         raise SystemExit(f"{cmd[:3]} failed ({p.returncode}): {p.stderr[-500:]}")
     return float(wall), int(rss) // 1024, p.stdout
 
