@@ -156,6 +156,27 @@ def term_lexicon(pattern: str):
     return Lexicon(name="ad hoc", version=1, path="", concepts=(concept,), content_hash=digest)
 
 
+def _cached_term_lexicon(store: Store, pattern: str):
+    """:func:`term_lexicon`, with ad hoc term tokenisations kept in the store (as a lexicon's are), so a
+    repeated ``kwic --term`` does not load spaCy's tokenizer."""
+    from .lexicon import terms as T
+    from .nlp import NLP_VERSION
+    from .store import now_iso
+
+    key = f"adhoc-term-splits\0{NLP_VERSION}"
+    cached = store.index.compiled_lexicon(key)
+    known = cached.get("splits", {}) if isinstance(cached, dict) else {}
+    for text, words in known.items():
+        T.SPLITS.setdefault(text, tuple(words))
+    before = set(T.SPLITS)
+    lex = term_lexicon(pattern)
+    new = {t: list(T.SPLITS[t]) for t in set(T.SPLITS) - before}
+    if new:
+        with store.transaction():
+            store.index.put_compiled_lexicon(key, {"splits": {**known, **new}}, now_iso())
+    return lex
+
+
 def kwic_term(
     store: Store,
     pattern: str,
@@ -175,7 +196,7 @@ def kwic_term(
     from .match import Matcher
     from .store import page_of
 
-    matcher = Matcher(term_lexicon(pattern))
+    matcher = Matcher(_cached_term_lexicon(store, pattern))
     reader = IndexReader(store)
     maybe = reader.docs_with(i for i, w in enumerate(reader.strings) if w and matcher.can_start(w))
     cond, params = doc_where(where, year_from, year_to)
