@@ -5,16 +5,19 @@ from __future__ import annotations
 import typer
 
 from . import app
-from ._common import DbOpt, FormatOpt, check_format, db_path, emit, handle_errors, note
+from ._common import DbOpt, FormatOpt, check_format, db_path, emit, examples, handle_errors, note
 
 
-@app.command()
+@app.command(epilog=examples("discourse check", "discourse check --db corpus.db -f table"))
 def check(
     fmt: str | None = FormatOpt,
     db: str | None = DbOpt,
 ):
-    """Verify the store: file integrity, schema version, rows whose document is gone, the ledger
-    against the documents, and labels against mentions. Exit 1 if any check fails."""
+    """Verify the store's integrity and consistency.
+
+    File integrity, schema version, rows whose document is gone, the ledger
+    against the documents, and labels against mentions. Exit 1 if any check fails.
+    """
     from ..check import COLUMNS, check_store
 
     with handle_errors():

@@ -7,14 +7,20 @@ from typing import List
 import typer
 
 from . import app
-from ._common import DbOpt, FormatOpt, OutputOpt, WhereOpt, check_format, db_path, emit, handle_errors, note
-
-try:
-    from ._common import examples
-except ImportError:  # pragma: no cover - older _common
-
-    def examples(*lines: str) -> str:
-        return "Example:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)
+from ._common import (
+    DbOpt,
+    FormatOpt,
+    FromOpt,
+    OutputOpt,
+    ToOpt,
+    WhereOpt,
+    check_format,
+    db_path,
+    emit,
+    examples,
+    handle_errors,
+    note,
+)
 
 
 @app.command(
@@ -25,9 +31,9 @@ def index_cmd(
     rebuild: bool = typer.Option(False, "--rebuild", help="Rebuild the whole index from the stored tokens."),
     db: str | None = DbOpt,
 ):
-    """Build the positional index of a store (first use does this on its own).
+    """Build the positional index of a store.
 
-    Indexes every document that has no token arrays yet and refreshes the
+    First use does this on its own. Indexes every document that has no token arrays yet and refreshes the
     posting lists; --rebuild starts from scratch. Nothing else changes.
     """
     from ..index import ensure_index
@@ -72,15 +78,15 @@ def words_cmd(
     min_count: int = typer.Option(1, "--min-count", min=1, metavar="N", help="Leave out words seen fewer times."),
     limit: int | None = LimitOpt,
     where: List[str] | None = WhereOpt,
-    year_from: int | None = typer.Option(None, "--from", metavar="YEAR", help="First year."),
-    year_to: int | None = typer.Option(None, "--to", metavar="YEAR", help="Last year."),
+    year_from: int | None = FromOpt,
+    year_to: int | None = ToOpt,
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """A frequency list of every word (count, documents, per 10k words), per group and period.
+    """A frequency list of every word, per group and period.
 
-    Words are tokens that are neither punctuation nor whitespace, lower-cased
+    Count, documents and rate per 10k words. Words are tokens that are neither punctuation nor whitespace, lower-cased
     (or lemmatised with --lemma), read from the index.
     """
     _freq(1, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, db)
@@ -98,13 +104,16 @@ def ngrams_cmd(
     min_count: int = typer.Option(2, "--min-count", min=1, metavar="N", help="Leave out n-grams seen fewer times."),
     limit: int | None = LimitOpt,
     where: List[str] | None = WhereOpt,
-    year_from: int | None = typer.Option(None, "--from", metavar="YEAR", help="First year."),
-    year_to: int | None = typer.Option(None, "--to", metavar="YEAR", help="Last year."),
+    year_from: int | None = FromOpt,
+    year_to: int | None = ToOpt,
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """N-grams: runs of N consecutive words within a sentence, counted per group and period."""
+    """Count N-grams per group and period.
+
+    N-grams are runs of N consecutive words within a sentence.
+    """
     _freq(n, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, db)
 
 
@@ -138,13 +147,15 @@ def keywords_cmd(
     ),
     limit: int | None = LimitOpt,
     where: List[str] | None = WhereOpt,
-    year_from: int | None = typer.Option(None, "--from", metavar="YEAR", help="First year."),
-    year_to: int | None = typer.Option(None, "--to", metavar="YEAR", help="Last year."),
+    year_from: int | None = FromOpt,
+    year_to: int | None = ToOpt,
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
     db: str | None = DbOpt,
 ):
-    """Keyness of every word: each group against a reference (log-likelihood, log ratio, p, BH q).
+    """Keyness of every word, each group against a reference.
+
+    Log-likelihood, log ratio, p and BH q for every word.
 
     Like AntConc's keyword list or quanteda's textstat_keyness: the words one
     kind of source over-uses relative to another, lexicon or not.
