@@ -102,6 +102,13 @@ prom_figs() { # file group label
   done
 }
 for g in lay government party parliament; do prom_figs "$OUT/prominence_source_type.csv" "$g" "$g"; done
+# the rest of the family (no validation labels, so no adjusted rate): counts and share of voice
+for c in self-directed-support direct-payments; do
+  for g in lay government party; do
+    fig "$c.$g.count" "$(val "$OUT/prominence_source_type.csv" "$c" "$g" count)"
+    fig "$c.$g.share" "$(ci "$OUT/prominence_source_type.csv" "$c" "$g" share_of_voice share_low share_high)"
+  done
+done
 for name in $CORPORA; do prom_figs "$OUT/prominence_corpus.csv" "$name" "$name"; done
 for c in $KEY; do
   fig "$c.uk_manifestos_2005_2010.count" "$(val "$OUT/prominence_manifestos_2005_2010.csv" "$c" party count)"
@@ -153,7 +160,8 @@ for g in lay government; do
   fig "trend.co-production.$g.mk_p" "$(rp "$(val "$OUT/trend_source_type.csv" co-production "$g" mk_p)")"
   fig "trend.co-production.$g.n_periods" "$(val "$OUT/trend_source_type.csv" co-production "$g" n_periods)"
 done
-fig "trend.composition_notes" "$(grep -c -i 'corpus' "$OUT/trend_source_type.notes" "$OUT/trend_source_type.csv" | awk -F: '{ s += $2 } END { print s + 0 }')"
+# groups whose documents change corpus across periods (the trend's composition note)
+fig "trend.groups_with_composition_note" "$(grep -c 'change composition' "$OUT/trend_source_type.notes" || true)"
 
 # ---- 4. ambiguity (frames rates) and senses of co-production vs personal budgets -----------------
 echo "== ambiguity, frames, senses (${SECONDS}s)" >&2
@@ -164,8 +172,9 @@ for c in co-production personal-budgets personalisation; do
 done
 if [ "$SENSES" = 1 ]; then
   for c in co-production personal-budgets personalisation; do
-    "$D" senses "$c" --by source_type --db "$DB" -f csv -o "$OUT/senses_$c.csv"
-    fig "senses.$c.rows" "$(($(wc -l <"$OUT/senses_$c.csv") - 1))"
+    "$D" senses "$c" --by source_type --db "$DB" -f csv -o "$OUT/senses_$c.csv" 2>"$OUT/senses_$c.summary"
+    # the summary line: "senses: N mention(s) of C: k sense(s), m outlier(s) (sense -1)"
+    fig "senses.$c" "$(grep -o 'senses: .*' "$OUT/senses_$c.summary" | sed 's/^senses: //')"
   done
   "$D" report --html "$OUT/report.html" --period 5-year --db "$DB"
 else
