@@ -76,8 +76,13 @@ def _cap_memory(mb: int | None) -> None:  # pragma: no cover - runs in child pro
 
 
 def _worker_main(
-    conn: Connection, memory_mb: int | None, init: Callable | None, initargs: tuple
-) -> None:  # pragma: no cover
+    conn: Connection, memory_mb: int | None, init: Callable | None, initargs: tuple, err_path: str
+) -> None:  # pragma: no cover - runs in child processes
+    # The worker's own stderr goes to a file: what a dying interpreter prints ("Fatal Python error:
+    # ... MemoryErrors") becomes the reason of its file's failure, not a stray line in the CLI's output.
+    fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 2)
+    os.close(fd)
     _cap_memory(memory_mb)
     if init is not None:
         init(*initargs)
@@ -109,8 +114,13 @@ INIT_TIMEOUT_S = 300.0
 
 class _Worker:
     def __init__(self, ctx: Any, memory_mb: int | None, init: Callable | None, initargs: tuple) -> None:
+        import tempfile
+
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, memory_mb, init, initargs), daemon=True)
+        fd, self.err_path = tempfile.mkstemp(prefix="discourse-worker-", suffix=".err")
+        os.close(fd)
+        args = (child, memory_mb, init, initargs, self.err_path)
+        self.proc = ctx.Process(target=_worker_main, args=args, daemon=True)
         self.proc.start()
         child.close()
         self.ticket: int | None = None
@@ -122,6 +132,22 @@ class _Worker:
             self.proc.kill()
         self.proc.join(5)
         self.conn.close()
+        self.forget()
+
+    def last_words(self) -> str:
+        """The last line the worker wrote to its stderr, if any."""
+        try:
+            with open(self.err_path, "rb") as fh:
+                fh.seek(0, os.SEEK_END)
+                fh.seek(max(0, fh.tell() - 2000))
+                lines = [ln.strip() for ln in fh.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+        except OSError:
+            return ""
+        return lines[-1][:200] if lines else ""
+
+    def forget(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.err_path)
 
 
 class Supervisor:
@@ -166,6 +192,7 @@ class Supervisor:
                 w.proc.join(5)
                 if w.proc.is_alive():
                     w.kill()
+                w.forget()
         self._workers.clear()
 
     def submit(self, fn: Callable, *args: Any) -> int:
@@ -251,5 +278,6 @@ class Supervisor:
         w.proc.join(1)
         code = w.proc.exitcode
         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        hint = " (out of memory?)" if code in (-9, None) or code == 137 else ""
-        return Lost("died", f"worker died ({how}){hint}")
+        words = w.last_words()
+        hint = " (out of memory?)" if code in (-9, None) or code == 137 or "Memory" in words else ""
+        return Lost("died", f"worker died ({how}){hint}" + (f": {words}" if words else ""))

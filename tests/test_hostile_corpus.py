@@ -22,7 +22,7 @@ from discourse.textio import utf8_safe
 from tests.hostile.build import build, build_manifests
 
 CLI = [str(Path(sys.executable).parent / "discourse")]  # the console script beside this Python
-LIMITS = ["--file-timeout", "20", "--max-file-mb", "20", "--worker-memory-mb", "1536"]
+LIMITS = ["--file-timeout", "20", "--max-file-mb", "20", "--worker-memory-mb", "640"]
 WALL_LIMIT = 400  # seconds for the whole mixed batch: 0 hangs means it ends well inside this
 RSS_LIMIT_MB = 1536
 
