@@ -329,28 +329,31 @@ def remove_running_lines(pages: list[str]) -> tuple[list[str], int]:
     peeled off over up to 6 passes) and vertical table text printed one
     letter per line (27 passes in the Covid Module 1 report).
 
-    A page never loses more than :data:`RUNNING_LINE_MAX_SHARE` of its text
+    A document never loses more than :data:`RUNNING_LINE_MAX_SHARE` of its text
     (non-space characters) this way: on short pages whose lines differ only in
     digits (a table printed one row per page, numbered slides) every line was a
     "running line", the pages were emptied and the PDF was called "no text
-    layer". A page where the next removal would pass the share keeps those lines.
+    layer". A pass whose removals would pass the share removes nothing, and
+    stops. (The share is the document's, not each page's: a cover or picture
+    page whose only text is its running header and page number still loses them.)
     """
     removed = 0
     out = list(pages)
-    budget = [RUNNING_LINE_MAX_SHARE * _chars(p) for p in pages]
+    budget = RUNNING_LINE_MAX_SHARE * sum(_chars(p) for p in pages)
     while True:
         keys = running_line_keys(out)
-        before = removed
-        for n, page in enumerate(out):
+        drops = []
+        for page in out:
             lines = page.split("\n")
-            drop = {i for i in _edge_indices(lines) if mask_digits(lines[i]) in keys}
-            cost = sum(_chars(lines[i]) for i in drop)
-            if drop and cost <= budget[n]:
-                budget[n] -= cost
+            drops.append((lines, {i for i in _edge_indices(lines) if mask_digits(lines[i]) in keys}))
+        cost = sum(_chars(lines[i]) for lines, drop in drops for i in drop)
+        if not any(drop for _, drop in drops) or cost > budget:
+            return out, removed
+        budget -= cost
+        for n, (lines, drop) in enumerate(drops):
+            if drop:
                 removed += len(drop)
                 out[n] = "\n".join(line for i, line in enumerate(lines) if i not in drop)
-        if removed == before:
-            return out, removed
 
 
 def _chars(s: str) -> int:
