@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..kwic import KWIC_COLUMNS
 from .options import ADJUST_COLUMNS, TABLE_COLUMNS, TABLES
 
 BY = "<by>"
@@ -40,24 +41,7 @@ OUTPUTS: dict[str, list[str]] = {
     "show": ["section", "field", "value"],
     "stats": ["source_type", "year", "docs", "pages", "words", "ws_words"],
     "ledger": ["path", "status", "reason", "doc_id", "sha256", "size", "updated_at", "at"],
-    "kwic": [
-        "doc_id",
-        "title",
-        "date",
-        "year",
-        "source_type",
-        "page",
-        "left",
-        "match",
-        "right",
-        "concept",
-        "variant",
-        "excluded",
-        "exclude_reason",
-        "start_char",
-        "end_char",
-        "path",
-    ],
+    "kwic": KWIC_COLUMNS,
     "lexicon": ["concept", "family", "label", "variant", "count", "excluded", "docs"],
     "senses": [
         "concept",
