@@ -172,7 +172,9 @@ def load_lexicon_cached(path: str | None, db: str | None) -> Any:
 
     The cache (``compiled_lexicons``) is keyed by the SHA-256 of the lexicon
     file and the tokeniser's fingerprint, and holds JSON (text -> words); with
-    it a warm run compiles the lexicon without importing spaCy. Without a
+    it a warm run compiles the lexicon without importing spaCy. An edited lexicon
+    (a new hash) reuses the tokenisations cached for earlier files with the same
+    tokeniser, so only its new or changed texts are tokenised. Without a
     store (or a readable lexicon file) this is plain ``load_lexicon``.
     """
     import hashlib
@@ -196,6 +198,11 @@ def load_lexicon_cached(path: str | None, db: str | None) -> Any:
         if isinstance(cached, dict):
             for text, words in cached.get("splits", {}).items():
                 T.SPLITS.setdefault(text, tuple(words))
+        else:  # an edited lexicon: its unchanged terms keep their tokenisations (they depend on text and tokeniser)
+            for other in store.index.compiled_lexicons():
+                if isinstance(other, dict) and other.get("nlp") == NLP_VERSION:
+                    for text, words in other.get("splits", {}).items():
+                        T.SPLITS.setdefault(text, tuple(words))
         lex = load_lexicon(path)
         if cached is None:
             splits = {t: list(w) for t, w in T.SPLITS.items()}

@@ -4,6 +4,7 @@ postings, migration of a store written before the index, and no spaCy import whe
 Texts: tests/fixtures/ingest (Iriss.fm transcripts, CC BY-NC-SA 4.0; a GOV.UK guide, OGL v3.0; see its README).
 """
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -155,3 +156,28 @@ def test_warm_prominence_does_not_import_spacy(tmp_path, store_path):
     args = ("report", "prominence", "-f", "csv", "--lexicon", FIX / "lexicons" / "minimal.yaml", "--db", db)
     _imported(*args)  # cold: matches and caches the lexicon's tokenisations
     assert _imported(*args) == "[]"
+
+
+def test_an_edited_lexicon_reuses_cached_tokenisations(tmp_path, store_path):
+    """A lexicon edit (here: a new version number) is a new file hash, but its terms were tokenised
+    for the earlier file: re-matching imports no spaCy, and the mentions are the earlier ones."""
+    db = tmp_path / "edit.db"
+    with Store.open(store_path) as store:
+        store.conn.execute(f"VACUUM INTO '{db}'")
+    lex = tmp_path / "edit.yaml"
+    lex.write_text(
+        "name: edit\nversion: 1\nconcepts:\n"
+        "  - id: co-production\n    terms: [co-production, {lemma: co-produce}]\n"
+        "  - id: personal-budgets\n    terms: [personal budget, direct payment]\n",
+        encoding="utf-8",
+    )
+    args = ("report", "prominence", "-f", "csv", "--bootstrap", "0", "--lexicon", lex, "--db", db)
+    _imported(*args)  # cold: matches and caches the tokenisations
+    before = run_cli(*args[:-2], db=db, check=0).stdout
+    text = lex.read_text(encoding="utf-8")
+    edited = re.sub(r"^version:\s*\S+", "version: 999", text, count=1, flags=re.M)
+    assert edited != text
+    lex.write_text(edited, encoding="utf-8")
+    assert _imported(*args) == "[]"
+    after = run_cli(*args[:-2], db=db, check=0).stdout
+    assert after == before and after.count("\n") > 1

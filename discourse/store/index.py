@@ -161,6 +161,11 @@ class IndexSQL:
         r = self.conn.execute("SELECT compiled FROM compiled_lexicons WHERE content_hash=?", (key,)).fetchone()
         return json.loads(r[0]) if r else None
 
+    def compiled_lexicons(self) -> Iterator[object]:
+        """Every cached compilation (of any lexicon file), newest first."""
+        for (c,) in self.conn.execute("SELECT compiled FROM compiled_lexicons ORDER BY created_at DESC"):
+            yield json.loads(c)
+
     def put_compiled_lexicon(self, key: str, compiled: object, now: str) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO compiled_lexicons(content_hash, compiled, created_at) VALUES (?, ?, ?)",
