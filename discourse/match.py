@@ -105,6 +105,7 @@ class Matcher:
         self._root_prefixes = tuple(p for p, _ in self._root.pref)
         # lower-cased type -> (key, skip, can_start)
         self._types: dict[str, tuple[str, bool, bool]] = {}
+        self._vocab: tuple | None = None  # (strings, keys, skip, start, known) of the last vocabulary
 
     # ------------------------------------------------------------------ build
     def _insert(self, words: tuple[str, ...], ci: int, ti: int, match_case: bool) -> None:
@@ -142,6 +143,22 @@ class Matcher:
             self._types[s] = info
         return info
 
+    def _vocab_info(self, strings, lower: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
+        """(key, skip, can-start) per type id of ``strings``, filled in for the ids of ``lower`` not seen yet.
+
+        A store's documents share one vocabulary, so each type is classified once per run,
+        not once per document it occurs in."""
+        v = self._vocab
+        if v is None or v[0] is not strings:
+            n = len(strings)
+            v = self._vocab = (strings, [""] * n, np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), np.zeros(n, bool))
+        _s, keys, skip, start, known = v
+        new = np.unique(lower[~known[lower]])
+        for i in new.tolist():
+            keys[i], skip[i], start[i] = self._type(strings[i])
+        known[new] = True
+        return keys, skip, start
+
     def can_start(self, s: str) -> bool:
         """Can a term start at a token whose lower-cased form is ``s``? (For choosing candidate documents.)"""
         return self._type(s)[2]
@@ -156,16 +173,10 @@ class Matcher:
         n = len(doc)
         if n == 0:
             return []
-        uniq, inv = np.unique(doc.lower, return_inverse=True)
-        strings = doc.strings
-        infos = [self._type(strings[i]) for i in uniq.tolist()]
-        keys_u = [i[0] for i in infos]
-        skip_u = np.fromiter((i[1] for i in infos), dtype=bool, count=len(infos))
-        start_u = np.fromiter((i[2] for i in infos), dtype=bool, count=len(infos))
-        inv = inv.reshape(-1)
-        wpos = np.flatnonzero(~skip_u[inv])  # token index of each word
-        winv = inv[wpos]  # type index of each word
-        cands = np.flatnonzero(start_u[winv])
+        keys_v, skip_v, start_v = self._vocab_info(doc.strings, doc.lower)
+        wpos = np.flatnonzero(~skip_v[doc.lower])  # token index of each word
+        winv = doc.lower[wpos]  # type id of each word
+        cands = np.flatnonzero(start_v[winv])
         if len(cands) == 0:
             return []
         nw = len(wpos)
@@ -175,7 +186,7 @@ class Matcher:
             node = root
             j = w
             while j < nw:
-                key = keys_u[winv[j]]  # numpy, read only near candidates
+                key = keys_v[winv[j]]  # numpy, read only near candidates
                 if node.pref:
                     for p, payload in node.pref:
                         if key.startswith(p):
