@@ -35,8 +35,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The tests run on both cores (pytest-xdist); TEST_JOBS=1 runs them in one process.
+TEST_JOBS ?= 2
 test: lint tools
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --durations=10
 
 # Independent references for the acceptance checks (CI runs as root).
 tools:
@@ -51,6 +53,7 @@ bench: $(STAMP) tools
 	$(BIN)/python benchmarks/match.py
 	$(BIN)/python benchmarks/senses.py
 	$(BIN)/python benchmarks/index.py --all-tables --out benchmarks/index-results.json
+	$(BIN)/python benchmarks/dask.py --workers 2
 
 clean:
 	rm -rf $(VENV) *.db *.db-wal *.db-shm
