@@ -52,17 +52,27 @@ def run(cmd: list[str], **kw) -> tuple[float, int, str]:
 
 
 def lexicon_alternation(lexicon: str | None) -> str:
-    """One regex alternation of every written variant of every lexicon term (as rg and the regex peer use)."""
-    sys.path.insert(0, str(ROOT))
-    from discourse.lexicon import expand_variants, load_lexicon
+    """One regex alternation of every term of the lexicon, as the issue's peers use it.
 
+    Each term as written: its alternation groups kept, ``*`` as ``\\w*``, a space or hyphen
+    between words as ``[-\\s]*`` (spaced, hyphenated or closed up). Inflections that ``lemma:``
+    adds and the context, unless and exclude rules are not expressible here, so rg and the regex
+    script count a superset-ish approximation: they are the speed limit, not a check of counts.
+    """
+    sys.path.insert(0, str(ROOT))
+    from discourse.lexicon import load_lexicon
+
+    sep = r"[-\s]*"
     alts = set()
     for c in load_lexicon(lexicon).concepts:
-        for v in expand_variants(c):
-            v = re.sub(r" \[(if|unless) .*\]$| \(case-sensitive\)$", "", v).lower()
-            words = re.split(r"[\s\-\u2010\u2011]+", v.rstrip("*"))
-            body = r"[-\s]?".join(re.escape(w) for w in words if w)
-            alts.add(body + (r"\w*" if v.endswith("*") else ""))
+        for t in c.terms:
+            out = []
+            for chunk in re.findall(r"[()|*]|[^()|*]+", t.text.lower()):
+                if chunk in ("(", ")", "|", "*"):
+                    out.append({"(": "(?:", ")": ")", "|": "|", "*": r"\w*"}[chunk])
+                else:
+                    out.append(sep.join(re.escape(w) for w in re.split(r"[\s\-\u2010\u2011]+", chunk)))
+            alts.add("".join(out))
     return r"\b(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")\b"
 
 
