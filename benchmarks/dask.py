@@ -5,7 +5,7 @@ ways into fresh stores: ``--jobs 1`` (one worker), ``--jobs N`` (the local proce
 ``--scheduler local:N`` (a Dask LocalCluster of N single-threaded workers, its start-up included).
 Prints words/s and the speed-ups over one process, then a store-size sweep: the same text ingested
 1x and 2x (each copy's files with one extra first line, so nothing is a duplicate), with the store's size on disk and a
-warm ``report prominence`` time, to show how cost grows with the store.
+warm ``report prominence`` time and the peak RSS of each, to show how cost grows with the store.
 
     python benchmarks/dask.py [--workers 2] [--shared ../shared] [--corpora NAME,NAME]
 """
@@ -25,9 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = str(Path(sys.executable).parent / "discourse")
 
 
+PEAK: dict[str, int] = {}  # command -> peak RSS in MB of its largest process (GNU time's %M)
+
+
 def _run(*args: str, env: dict | None = None) -> float:
     t0 = time.perf_counter()
-    p = subprocess.run([BIN, *args], capture_output=True, text=True, env={**os.environ, **(env or {})})
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", tf.name, BIN, *args]
+        p = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
+        PEAK[args[0]] = int(tf.read().split()[-1]) // 1024
     if p.returncode not in (0, 3):
         raise SystemExit(f"discourse {' '.join(args)} failed ({p.returncode}): {p.stderr[-500:]}")
     return time.perf_counter() - t0
@@ -76,7 +82,10 @@ def main() -> int:
             print(f"{label:32} {secs:8.1f} {words / secs:10,.0f} {one / secs:8.2f}x")
 
         print(f"\nstore-size sweep (the same text under new names; --jobs {n})")
-        print(f"{'copies':>6} {'words':>12} {'store MB':>9} {'ingest s':>9} {'warm prominence s':>18}")
+        print(
+            f"{'copies':>6} {'words':>12} {'store MB':>9} {'ingest s':>9} {'ingest peak MB':>15} "
+            f"{'warm prominence s':>18} {'its peak MB':>12}"
+        )
         src = Path(tmp) / "src"
         for copies in (1, 2):
             for c in range(copies):
@@ -86,10 +95,13 @@ def main() -> int:
                         _copy_marked(Path(f), dst, c)
             db = Path(tmp) / f"sweep{copies}.db"
             secs = _run("ingest", str(src), "--jobs", str(n), "--db", str(db))
+            ingest_mb = PEAK["ingest"]  # the largest single process of the run (the writer or a worker)
             _run("report", "prominence", "--db", str(db))  # matching, once
             warm = min(_run("report", "prominence", "--db", str(db)) for _ in range(2))
             size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 1e6
-            print(f"{copies:6} {_words(db):12,} {size:9.0f} {secs:9.1f} {warm:18.2f}")
+            print(
+                f"{copies:6} {_words(db):12,} {size:9.0f} {secs:9.1f} {ingest_mb:15,} {warm:18.2f} {PEAK['report']:12,}"
+            )
     return 0
 
 
