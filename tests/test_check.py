@@ -69,6 +69,8 @@ def test_a_sound_store_passes(db):
     assert p.stdout.splitlines()[0] == "check,status,count,detail"
     assert "integrity,ok,0,PRAGMA integrity_check: ok" in p.stdout
     assert p.stderr.strip() == f"{db}: {len(st)} checks, 0 failed, 0 warnings"
+    picked = run_cli("check", "--columns", "status,check", db=db, check=0).stdout.splitlines()
+    assert picked[0] == "status,check" and "ok,integrity" in picked
 
 
 def test_a_deleted_document_leaves_orphans_that_fail(db):

@@ -189,3 +189,20 @@ def test_year_bounds_are_usage_errors_not_overflow(tmp_path):
     # issue 16: --from 99999999999999999999 was an OverflowError traceback from SQLite
     p = run_cli("report", "prominence", "--from", "99999999999999999999", db=tmp_path / "s.db")
     assert p.returncode == 2 and "Traceback" not in p.stderr and "--from" in p.stderr
+
+
+def test_every_command_that_writes_a_table_takes_columns():
+    """--format means rows; --columns picks and orders them (README, pipeline conventions)."""
+    import typer.main
+
+    def walk(cmd, path):
+        if hasattr(cmd, "commands"):
+            for name, sub in cmd.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield " ".join(path), {o for p in cmd.params for o in getattr(p, "opts", [])}
+
+    commands = dict(walk(typer.main.get_command(app), []))
+    # `columns` explains the columns: its own rows are that explanation, not data
+    lacking = [n for n, opts in commands.items() if "--format" in opts and "--columns" not in opts and n != "columns"]
+    assert lacking == []

@@ -127,6 +127,24 @@ def test_keywords_use_the_keyness_measures(db):
     assert bad.returncode == 2 and "nobody" in bad.stderr
 
 
+@pytest.mark.parametrize(
+    "args,pick",
+    [
+        (("words", "--by", "source_type"), "word,count,source_type"),
+        (("ngrams", "2"), "ngram,per_10k"),
+        (("keywords", "--by", "source_type", "--reference", "government"), "word,g2,q"),
+    ],
+)
+def test_columns_picks_and_orders_the_columns(db, args, pick):
+    full = rows(run_cli(*args, "-f", "tsv", db=db, check=0))
+    got = rows(run_cli(*args, "-f", "tsv", "--columns", pick, db=db, check=0))
+    cols = pick.split(",")
+    assert got and list(got[0]) == cols
+    assert got == [{c: r[c] for c in cols} for r in full]
+    bad = run_cli(*args, "--columns", "word,nope", db=db)
+    assert bad.returncode == 2 and "nope" in bad.stderr
+
+
 @pytest.mark.parametrize("cmd", ["index", "words", "ngrams", "keywords"])
 def test_help_has_a_summary_and_an_example(cmd):
     p = run_cli(cmd, "--help", check=0)

@@ -8,6 +8,7 @@ import typer
 
 from . import app
 from ._common import (
+    ColumnsOpt,
     DbOpt,
     FormatOpt,
     FromOpt,
@@ -224,6 +225,7 @@ def import_qdpx(
     model: str | None = ModelOpt,
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
+    columns: str | None = ColumnsOpt,
     db: str | None = DbOpt,
 ):
     """Bring codes added in a QDA tool back onto mentions.
@@ -237,10 +239,12 @@ def import_qdpx(
     from ..lexicon import load_lexicon
     from ..qdpx import IMPORT_COLUMNS
     from ..qdpx import import_qdpx as read
+    from ..report.export import pick_columns
     from ..store import Store
 
     with handle_errors():
         check_format(fmt)
+        pick_columns(IMPORT_COLUMNS, columns)  # a bad --columns is a usage error before anything is stored
         lex = load_lexicon(lexicon)
         with Store.open(db_path(db), create=False) as store:
             key = ensure_mentions(store, lex, model=model)
@@ -251,7 +255,7 @@ def import_qdpx(
             note(f"column {col}: yes in {n_docs} document(s)")
         if res.labels:
             note(f"stored {res.labels} label(s) by coder {coder}")
-        emit(IMPORT_COLUMNS, res.rows, fmt, output, title=f"codes from {file}")
+        emit(IMPORT_COLUMNS, res.rows, fmt, output, title=f"codes from {file}", pick=columns)
 
 
 @lexicon_app.command(

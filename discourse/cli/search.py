@@ -8,6 +8,7 @@ import typer
 
 from . import app
 from ._common import (
+    ColumnsOpt,
     DbOpt,
     FormatOpt,
     FromOpt,
@@ -82,6 +83,7 @@ def words_cmd(
     year_to: int | None = ToOpt,
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
+    columns: str | None = ColumnsOpt,
     db: str | None = DbOpt,
 ):
     """A frequency list of every word, per group and period.
@@ -89,7 +91,7 @@ def words_cmd(
     Count, documents and rate per 10k words. Words are tokens that are neither punctuation nor whitespace, lower-cased
     (or lemmatised with --lemma), read from the index.
     """
-    _freq(1, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, db)
+    _freq(1, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, columns, db)
 
 
 @app.command(
@@ -108,16 +110,17 @@ def ngrams_cmd(
     year_to: int | None = ToOpt,
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
+    columns: str | None = ColumnsOpt,
     db: str | None = DbOpt,
 ):
     """Count N-grams per group and period.
 
     N-grams are runs of N consecutive words within a sentence.
     """
-    _freq(n, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, db)
+    _freq(n, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, columns, db)
 
 
-def _freq(n, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, db) -> None:
+def _freq(n, by, period, lemma, min_count, limit, where, year_from, year_to, fmt, output, columns, db) -> None:
     from ..search import frequency_list
     from ..store import Store
 
@@ -127,7 +130,7 @@ def _freq(n, by, period, lemma, min_count, limit, where, year_from, year_to, fmt
         with Store.open(db_path(db), create=False) as store:
             rows = list(frequency_list(store, sel, n=n, lemma=lemma, min_count=min_count, limit=limit))
             cols = [*sel.by, "period", "word" if n == 1 else "ngram", "count", "docs", "per_10k"]
-            k = emit(cols, rows, fmt, output, title="words" if n == 1 else f"{n}-grams")
+            k = emit(cols, rows, fmt, output, title="words" if n == 1 else f"{n}-grams", pick=columns)
         note(f"{k} row(s)")
 
 
@@ -151,6 +154,7 @@ def keywords_cmd(
     year_to: int | None = ToOpt,
     fmt: str | None = FormatOpt,
     output: str = OutputOpt,
+    columns: str | None = ColumnsOpt,
     db: str | None = DbOpt,
 ):
     """Keyness of every word, each group against a reference.
@@ -175,5 +179,6 @@ def keywords_cmd(
                 output,
                 title=f"keywords vs {reference}",
                 table_columns=["group", "word", "count", "ref_count", "log_ratio", "g2", "q", "direction"],
+                pick=columns,
             )
         note(f"{k} row(s); log ratio = log2 of the relative-frequency ratio; q: Benjamini-Hochberg over each group")
