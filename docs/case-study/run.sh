@@ -186,6 +186,15 @@ if [ "${CASE_STUDY_HTML:-1}" = 1 ]; then
   else
     "$D" report --html "$OUT/report.html" --period 5-year --no-senses --db "$DB" 2>"$OUT/report_html.notes"
   fi
+  # its picture (docs/case-study/report.png is one such), taken by headless Chromium when it is installed
+  CHROMIUM="$(command -v chromium || command -v chromium-browser || true)"
+  if [ -n "$CHROMIUM" ]; then
+    "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --screenshot="$OUT/report.png" \
+      --window-size=1200,3000 "file://$(cd "$OUT" && pwd)/report.html" >/dev/null 2>&1 \
+      && echo "== screenshot: $OUT/report.png" >&2 || echo "== screenshot failed (chromium)" >&2
+  else
+    echo "== no screenshot: chromium is not installed (make tools installs it)" >&2
+  fi
 fi
 
 echo
