@@ -104,9 +104,15 @@ def _precision_notes(out: Table, lexicon: Any, concepts: list[str], opts: Report
             missing.append(c)
             continue
         src = f"; {Path(p.sample).name}" if p.sample else ""
+        # the lexicon's note (how it was measured, held-out figures) is often a paragraph: then a pointer to it
+        about = ""
+        if p.note:
+            about = "; " + (
+                p.note if len(p.note) <= 100 else f"how it was measured: discourse lexicon show --concept {c}"
+            )
         out.note(
             f"precision: {c} {p.estimate:.3f} (Wilson 95% {p.interval[0]:.3f}-{p.interval[1]:.3f}; "
-            f"{p.yes} of {p.n} labelled mentions{src})" + (f"; {p.note}" if p.note else "")
+            f"{p.yes} of {p.n} labelled mentions{src}){about}"
         )
     if opts.adjust and missing:
         out.note(
