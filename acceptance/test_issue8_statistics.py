@@ -97,6 +97,19 @@ def test_trend_edges(report_db, workdir):
     assert "change composition" in p.stderr
     figure("composition note: " + [ln for ln in p.stderr.splitlines() if "composition" in ln][0][:220])
     out = workdir / "all_pooled"
-    p = cli("report", "--all", "-o", out, "--period", "all", "--where", "source_type=lay", "--db", report_db)
+    p = cli(
+        "report",
+        "--all",
+        "-o",
+        out,
+        "--period",
+        "all",
+        "--where",
+        "source_type=lay",
+        "--reference",
+        "lay",
+        "--db",
+        report_db,
+    )
     assert not (out / "trend.csv").exists() and (out / "run.json").exists()
     assert "trend: not written" in p.stderr

@@ -284,3 +284,23 @@ def test_ledger_keeps_history(tmp_path):
         ingest(store, [str(tmp_path / "a.txt")], jobs=1)
         assert [e["status"] for e in store.ledger_history()] == ["ingested", "unchanged", "ingested"]
         assert [r.status for r in store.ledger_rows()] == ["ingested"]
+
+
+def test_switching_to_wal_waits_out_a_lock_the_busy_handler_does_not(tmp_path):
+    """SQLite returns SQLITE_BUSY at once (no busy handler) when two connections both upgrade a lock;
+    a connection with timeout=0 has no busy handler either, so it stands in for that case here."""
+    import sqlite3
+    import threading
+
+    from discourse.store import _enable_wal
+
+    db = str(tmp_path / "w.db")
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE t(x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
+    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        conn.execute("PRAGMA journal_mode=WAL")
+    _enable_wal(conn, wait=10)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -15,6 +15,7 @@ import dataclasses
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -127,7 +128,7 @@ class Store:
         try:
             conn = sqlite3.connect(p, timeout=30, isolation_level=None)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             store = cls(conn, p)
@@ -462,6 +463,28 @@ def _split_sql(script: str) -> list[str]:
 
     script = re.sub(r"--[^\n]*", "", script)
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _enable_wal(conn: sqlite3.Connection, wait: float = 30.0) -> None:
+    """``PRAGMA journal_mode=WAL``, retried while another process holds the lock.
+
+    Switching a new file to WAL upgrades a shared lock to an exclusive one, and
+    SQLite returns SQLITE_BUSY at once, without calling the busy handler, when
+    another connection is mid-upgrade too (its deadlock rule). Three processes
+    creating one store under load hit this; retrying after the lock is dropped
+    is the documented remedy.
+    """
+    deadline = time.monotonic() + wait
+    delay = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 class _Tx:
