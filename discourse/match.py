@@ -234,7 +234,8 @@ class Matcher:
     def _mention(self, doc: DocTokens, cand: tuple[int, int, int, int, int, int], windows: _Windows) -> Mention:
         sc, ec, s, e, ci, ti = cand
         concept = self._concepts[ci]
-        ss, se, _left, _right = windows.window(s, e)
+        # the sentence's bounds; its word lists are built only when an exclude pattern reads them
+        ss, se = windows.window(s, e)[:2] if concept.excludes else windows.bounds(s, e)
         variant = doc.text[sc:ec]
         excluded = False
         reason = None
@@ -292,6 +293,16 @@ class _Windows:
             self.cache[(s, e)] = got
         return got
 
+    def bounds(self, s: int, e: int) -> tuple[int, int]:
+        """(start, end) token of the sentence window around [s, e): :meth:`window`'s first two items, without
+        its word lists."""
+        got = self.cache.get((s, e))
+        if got is not None:
+            return got[0], got[1]
+        if self.sent is None:
+            self.sent = (self.doc.flags & SENT_START) != 0
+        return _bounds(self.doc, self.sent, self.n, s, e)
+
     def holds(self, p, s: int, e: int, text: str) -> bool:
         if p.scope == "text":
             key = (s, e, "text")
@@ -308,6 +319,26 @@ def _window(doc: DocTokens, sent, n: int, s: int, e: int):
     """Sentence window around tokens [s, e): (start, end, left words nearest
     first, right words nearest first); words are (key, orth) of tokens that
     are neither whitespace nor punctuation."""
+    ss, se = _bounds(doc, sent, n, s, e)
+    flags = doc.flags
+    left = []
+    for k in range(s - 1, ss - 1, -1):
+        if flags[k] & (SPACE | PUNCT):
+            continue
+        t = doc.tok(k)
+        left.append((norm_key(t), t))
+    right = []
+    for k in range(e, se):
+        if flags[k] & (SPACE | PUNCT):
+            continue
+        t = doc.tok(k)
+        right.append((norm_key(t), t))
+    return ss, se, left, right
+
+
+def _bounds(doc: DocTokens, sent, n: int, s: int, e: int) -> tuple[int, int]:
+    """(start, end) token of the sentence window around [s, e) (``sent`` None: the capped plain window),
+    trimmed of whitespace tokens at either edge."""
     lo = max(0, s - SENT_CAP)
     hi = min(n, e + SENT_CAP)
     if sent is None:  # scope "text": ignore sentence boundaries
@@ -325,16 +356,4 @@ def _window(doc: DocTokens, sent, n: int, s: int, e: int):
         ss += 1
     while se > e and flags[se - 1] & SPACE:
         se -= 1
-    left = []
-    for k in range(s - 1, ss - 1, -1):
-        if flags[k] & (SPACE | PUNCT):
-            continue
-        t = doc.tok(k)
-        left.append((norm_key(t), t))
-    right = []
-    for k in range(e, se):
-        if flags[k] & (SPACE | PUNCT):
-            continue
-        t = doc.tok(k)
-        right.append((norm_key(t), t))
-    return ss, se, left, right
+    return ss, se

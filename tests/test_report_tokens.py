@@ -111,3 +111,17 @@ def test_tfidf_svd_embedder():
     assert p["fitted"] == {"passages": 12, "vocabulary": 4, "components": 2}
     with pytest.raises(RuntimeError):
         TfidfSvd().transform(["x"])
+
+
+def test_collocate_units_keep_only_the_documents_asked_for(tokens):
+    """Collocates count every document of a cell but need the units of the mentioned ones again: the rest
+    are made, counted and dropped, so memory follows the mentioned documents, not the corpus."""
+    from discourse.report.context import CollocateUnits
+
+    d, e = tokens.ids["d"], tokens.ids["e"]
+    units = CollocateUnits(tokens.access, lemma=False, stopwords=frozenset(), keep={d})
+    kept_before = set(tokens.access._docs)
+    assert units.frequencies(e)["three"] == 1 and e not in units._docs
+    assert e not in set(tokens.access._docs) - kept_before
+    assert units.frequencies(d)["well-being"] == 1 and d in units._docs
+    assert units.units(e) == CollocateUnits(tokens.access, lemma=False, stopwords=frozenset()).units(e)

@@ -13,10 +13,11 @@ the stored tokens, while character offsets index the same stored text.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from ..annotate import fold_variant
 from ..store import Store
@@ -26,14 +27,14 @@ from ..store import Store
 class DocWords:
     """One document's word tokens: lower-cased lemmas and character spans, in text order."""
 
-    lemmas: list[str]
-    starts: list[int]  # character offset of each word
-    ends: list[int]  # character offset just past each word
+    lemmas: list[str]  # the store's vocabulary strings, shared: a pointer per word
+    starts: np.ndarray  # character offset of each word (int32: Python ints cost 36 bytes a word each)
+    ends: np.ndarray  # character offset just past each word
 
     def span(self, start_char: int, end_char: int) -> tuple[int, int] | None:
         """(first word, last word + 1) of the words overlapping ``[start_char, end_char)``; None if none."""
-        a = bisect_right(self.ends, start_char)  # first word ending after start_char
-        b = bisect_left(self.starts, end_char)  # words starting before end_char
+        a = int(np.searchsorted(self.ends, start_char, side="right"))  # first word ending after start_char
+        b = int(np.searchsorted(self.starts, end_char, side="left"))  # words starting before end_char
         return (a, b) if a < b else None
 
 
@@ -54,16 +55,20 @@ class TokenAccess:
         self._docs: dict[str, DocWords] = {}
         self._reader: Any = None
 
-    def words(self, doc_id: str) -> DocWords:
-        if doc_id not in self._docs:
+    def words(self, doc_id: str, *, keep: bool = True) -> DocWords:
+        """The document's words, loaded once and kept (``keep=False``: not kept, for a one-off pass)."""
+        got = self._docs.get(doc_id)
+        if got is None:
             if self._reader is None:
                 from ..index import IndexReader
 
                 self._reader = IndexReader(self.store)
             lemma, start, end = self._reader.words(doc_id)
             strings = self._reader.strings
-            self._docs[doc_id] = DocWords([strings[i] for i in lemma.tolist()], start.tolist(), end.tolist())
-        return self._docs[doc_id]
+            got = DocWords([strings[i] for i in lemma.tolist()], start, end)
+            if keep:
+                self._docs[doc_id] = got
+        return got
 
     def lemmas(self, doc_id: str) -> list[str]:
         return self.words(doc_id).lemmas
