@@ -284,12 +284,15 @@ class _Windows:
         self.sent: np.ndarray | None = None
         self.cache: dict[tuple, tuple] = {}  # (s, e) or (s, e, "text") -> _window(...)
 
+    def _sentences(self) -> np.ndarray:
+        if self.sent is None:
+            self.sent = (self.doc.flags & SENT_START) != 0
+        return self.sent
+
     def window(self, s: int, e: int):
         got = self.cache.get((s, e))
         if got is None:
-            if self.sent is None:
-                self.sent = (self.doc.flags & SENT_START) != 0
-            got = _window(self.doc, self.sent, self.n, s, e)
+            got = _window(self.doc, self._sentences(), self.n, s, e)
             self.cache[(s, e)] = got
         return got
 
@@ -299,9 +302,7 @@ class _Windows:
         got = self.cache.get((s, e))
         if got is not None:
             return got[0], got[1]
-        if self.sent is None:
-            self.sent = (self.doc.flags & SENT_START) != 0
-        return _bounds(self.doc, self.sent, self.n, s, e)
+        return _bounds(self.doc, self._sentences(), self.n, s, e)
 
     def holds(self, p, s: int, e: int, text: str) -> bool:
         if p.scope == "text":

@@ -298,9 +298,9 @@ def test_switching_to_wal_waits_out_a_lock_the_busy_handler_does_not(tmp_path):
     holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     holder.execute("CREATE TABLE t(x)")
     holder.execute("BEGIN EXCLUSIVE")
-    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
     conn = sqlite3.connect(db, timeout=0, isolation_level=None)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         conn.execute("PRAGMA journal_mode=WAL")
+    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()  # the lock is released while we wait
     _enable_wal(conn, wait=10)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
